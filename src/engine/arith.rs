@@ -1,0 +1,48 @@
+//! Checked decimal arithmetic: the operators of `Decimal` panic on overflow, so the
+//! engine goes through these, which turn overflow into an error at a source location.
+
+use super::error::EngineError;
+use super::model::Span;
+use rust_decimal::Decimal;
+
+/// Checked arithmetic whose failures point at `span`.
+#[derive(Clone, Copy)]
+pub struct Arith<'a> {
+    pub span: &'a Span,
+}
+
+impl<'a> Arith<'a> {
+    pub fn at(span: &'a Span) -> Self {
+        Arith { span }
+    }
+
+    fn overflow(&self) -> EngineError {
+        EngineError::new(self.span, "the numbers here are too large for exact decimal arithmetic")
+            .with_hint("amounts and share counts must stay below about 10^20")
+    }
+
+    pub fn add(&self, a: Decimal, b: Decimal) -> Result<Decimal, EngineError> {
+        a.checked_add(b).ok_or_else(|| self.overflow())
+    }
+
+    pub fn sub(&self, a: Decimal, b: Decimal) -> Result<Decimal, EngineError> {
+        a.checked_sub(b).ok_or_else(|| self.overflow())
+    }
+
+    pub fn mul(&self, a: Decimal, b: Decimal) -> Result<Decimal, EngineError> {
+        a.checked_mul(b).ok_or_else(|| self.overflow())
+    }
+
+    /// Division; the caller guarantees or checks that `b` is not zero.
+    pub fn div(&self, a: Decimal, b: Decimal) -> Result<Decimal, EngineError> {
+        if b.is_zero() {
+            return Err(EngineError::new(self.span, "this makes a division by zero")
+                .with_hint("check that the table and the round are not empty or zero"));
+        }
+        a.checked_div(b).ok_or_else(|| self.overflow())
+    }
+
+    pub fn sum(&self, values: impl IntoIterator<Item = Decimal>) -> Result<Decimal, EngineError> {
+        values.into_iter().try_fold(Decimal::ZERO, |acc, v| self.add(acc, v))
+    }
+}

@@ -1,0 +1,149 @@
+//! The pure engine: a validated `Scenario` in, an `Outcome` out. No I/O, no TOML, no terminal.
+
+pub mod arith;
+pub mod cap_table;
+pub mod error;
+pub mod model;
+pub mod option_pool;
+pub mod outcome;
+pub mod ownership;
+pub mod percent_round;
+pub mod priced_round;
+pub mod rounding;
+pub mod tranches;
+
+use arith::Arith;
+use cap_table::CapTable;
+pub use error::EngineError;
+pub use model::*;
+pub use outcome::*;
+use rust_decimal::Decimal;
+
+/// Computes every round in order and the final table.
+pub fn evaluate(scenario: &Scenario) -> Result<Outcome, EngineError> {
+    let whole = 0..0;
+    let arith = Arith::at(&whole);
+    let mut table = CapTable::from_holders(&scenario.holders);
+    let initial_amounts = table.amounts();
+    let initial_fractions = ownership::fractions(&initial_amounts, arith)?;
+    if scenario.mode == Mode::Percent {
+        set_amounts(&mut table, &initial_fractions);
+    }
+    let initial = rows(
+        &table,
+        &initial_amounts,
+        &initial_fractions,
+        &initial_fractions,
+        None,
+        scenario.mode,
+        arith,
+    )?;
+
+    let mut before_amounts = table.amounts();
+    let mut before_fractions = initial_fractions.clone();
+    let mut rounds = Vec::with_capacity(scenario.rounds.len());
+    for round in &scenario.rounds {
+        let arith = Arith::at(&round.span);
+        let figures = match scenario.mode {
+            Mode::Shares => priced_round::apply(&mut table, round, &scenario.rounding)?,
+            Mode::Percent => percent_round::apply(&mut table, round)?,
+        };
+        let after_amounts = table.amounts();
+        let after_fractions = ownership::fractions(&after_amounts, arith)?;
+        if scenario.mode == Mode::Percent {
+            set_amounts(&mut table, &after_fractions);
+        }
+        let holders = rows(
+            &table,
+            &before_amounts,
+            &before_fractions,
+            &after_fractions,
+            Some(figures.post_money),
+            scenario.mode,
+            arith,
+        )?;
+        let share_total = |amounts: &[Decimal]| -> Result<Option<Decimal>, EngineError> {
+            match scenario.mode {
+                Mode::Shares => Ok(Some(arith.sum(amounts.iter().copied())?)),
+                Mode::Percent => Ok(None),
+            }
+        };
+        rounds.push(RoundOutcome {
+            name: round.name.clone(),
+            pre_money: figures.pre_money,
+            post_money: figures.post_money,
+            amount: figures.amount,
+            price: figures.price,
+            pool_increase: figures.pool_increase,
+            new_shares: figures.new_shares,
+            tranches: figures.tranches,
+            holders,
+            total_before: share_total(&before_amounts)?,
+            total_after: share_total(&after_amounts)?,
+        });
+        before_amounts = table.amounts();
+        before_fractions = after_fractions;
+    }
+
+    let final_post_money = rounds.last().map(|r| r.post_money);
+    let final_holders = rows(
+        &table,
+        &initial_amounts,
+        &initial_fractions,
+        &before_fractions,
+        final_post_money,
+        scenario.mode,
+        arith,
+    )?;
+    Ok(Outcome {
+        mode: scenario.mode,
+        initial,
+        rounds,
+        final_holders,
+        final_post_money,
+    })
+}
+
+fn set_amounts(table: &mut CapTable, amounts: &[Decimal]) {
+    for (p, &a) in table.positions.iter_mut().zip(amounts) {
+        p.amount = a;
+    }
+}
+
+/// One row per position of `table`; positions beyond `before`'s length are new.
+fn rows(
+    table: &CapTable,
+    before_amounts: &[Decimal],
+    before_fractions: &[Decimal],
+    after_fractions: &[Decimal],
+    post_money: Option<Decimal>,
+    mode: Mode,
+    arith: Arith,
+) -> Result<Vec<HolderRow>, EngineError> {
+    let shares = mode == Mode::Shares;
+    let mut out = Vec::with_capacity(table.positions.len());
+    for (i, p) in table.positions.iter().enumerate() {
+        let ownership_before = before_fractions.get(i).copied().unwrap_or(Decimal::ZERO);
+        let ownership_after = after_fractions.get(i).copied().unwrap_or(Decimal::ZERO);
+        let dilution = if ownership_before.is_zero() {
+            None
+        } else {
+            Some(arith.sub(Decimal::ONE, arith.div(ownership_after, ownership_before)?)?)
+        };
+        let value_after = match post_money {
+            Some(post) => Some(arith.mul(ownership_after, post)?),
+            None => None,
+        };
+        out.push(HolderRow {
+            name: p.name.clone(),
+            kind: p.kind,
+            shares_before: shares.then(|| before_amounts.get(i).copied().unwrap_or(Decimal::ZERO)),
+            shares_after: shares.then_some(p.amount),
+            ownership_before,
+            ownership_after,
+            dilution,
+            value_after,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,181 @@
+//! The validated scenario the engine evaluates: plain data, no TOML, no I/O.
+//!
+//! Every element keeps the byte range of the source text it came from (`Span`),
+//! so that an error found while computing can point back at the offending line.
+
+use rust_decimal::Decimal;
+
+/// Byte range in the scenario source. The engine only carries it back in errors.
+pub type Span = std::ops::Range<usize>;
+
+/// How the cap table is written: share counts, or percentages of the company.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Shares,
+    Percent,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Shares => "shares",
+            Mode::Percent => "percent",
+        }
+    }
+}
+
+/// What a holder's position is. Every kind counts in the fully diluted total.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HolderKind {
+    Common,
+    Preferred,
+    Options,
+    Pool,
+    Warrants,
+}
+
+impl HolderKind {
+    pub const NAMES: [&'static str; 5] = ["common", "preferred", "options", "pool", "warrants"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HolderKind::Common => "common",
+            HolderKind::Preferred => "preferred",
+            HolderKind::Options => "options",
+            HolderKind::Pool => "pool",
+            HolderKind::Warrants => "warrants",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "common" => Some(HolderKind::Common),
+            "preferred" => Some(HolderKind::Preferred),
+            "options" => Some(HolderKind::Options),
+            "pool" => Some(HolderKind::Pool),
+            "warrants" => Some(HolderKind::Warrants),
+            _ => None,
+        }
+    }
+}
+
+/// A line of the cap table before the first round.
+#[derive(Clone, Debug)]
+pub struct Holder {
+    pub name: String,
+    pub kind: HolderKind,
+    pub class: String,
+    /// Shares in share mode; a fraction of the company (0.26) in percent mode.
+    pub amount: Decimal,
+    pub strike: Option<Decimal>,
+    pub span: Span,
+}
+
+/// The one figure a round is valued by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Valuation {
+    PreMoney(Decimal),
+    PostMoney(Decimal),
+    /// Price per share (share mode only).
+    Price(Decimal),
+    /// The fraction of the post-money company the new money buys.
+    Sold(Decimal),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TrancheAmount {
+    Fixed(Decimal),
+    /// The round's total less every other tranche.
+    Rest,
+    /// The investor's pro-rata share of the round's new-money shares.
+    ProRata,
+}
+
+#[derive(Clone, Debug)]
+pub struct Tranche {
+    pub investor: String,
+    pub amount: TrancheAmount,
+    pub label: Option<String>,
+    pub span: Span,
+}
+
+/// When an option pool top-up happens relative to the new money.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PoolTiming {
+    /// Inside the pre-money: only existing holders are diluted (the "option pool shuffle").
+    PreMoney,
+    /// After the new money: everyone is diluted.
+    PostMoney,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PoolTopUp {
+    /// The unallocated pool as a fraction of the post-money fully diluted total.
+    Target(Decimal),
+    /// An explicit number of new pool shares (or, in percent mode, a fraction).
+    Increase(Decimal),
+}
+
+#[derive(Clone, Debug)]
+pub struct Round {
+    pub name: String,
+    pub valuation: Valuation,
+    pub valuation_span: Span,
+    /// Total new money, if written; otherwise the sum of the tranches.
+    pub amount: Option<Decimal>,
+    pub class: String,
+    pub tranches: Vec<Tranche>,
+    pub pool: Option<PoolTopUp>,
+    pub pool_timing: PoolTiming,
+    pub pool_span: Span,
+    pub span: Span,
+}
+
+/// How a per-share price is rounded before anything is divided by it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PriceRounding {
+    HalfUp,
+    Up,
+    Down,
+}
+
+/// How a computed share count is rounded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShareRounding {
+    Down,
+    Nearest,
+    Up,
+    /// Keep the exact fractional count.
+    None,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rounding {
+    /// Decimals a price is rounded to; `None` keeps it exact.
+    pub price_decimals: Option<u32>,
+    pub price_rounding: PriceRounding,
+    pub cash_shares: ShareRounding,
+    pub conversion_shares: ShareRounding,
+    pub pool_shares: ShareRounding,
+}
+
+impl Default for Rounding {
+    fn default() -> Self {
+        Rounding {
+            price_decimals: None,
+            price_rounding: PriceRounding::HalfUp,
+            cash_shares: ShareRounding::Down,
+            conversion_shares: ShareRounding::Down,
+            pool_shares: ShareRounding::Up,
+        }
+    }
+}
+
+/// Everything the engine needs to compute a scenario.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    pub mode: Mode,
+    pub holders: Vec<Holder>,
+    pub rounds: Vec<Round>,
+    pub rounding: Rounding,
+}

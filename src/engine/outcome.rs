@@ -1,0 +1,60 @@
+//! What the engine computes: one value that every renderer reads.
+//!
+//! Share fields are `None` in percent mode; a field that does not apply is `None`.
+
+use super::model::{HolderKind, Mode};
+use rust_decimal::Decimal;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub mode: Mode,
+    /// The cap table before the first round (before = after = the table as written).
+    pub initial: Vec<HolderRow>,
+    pub rounds: Vec<RoundOutcome>,
+    /// Before = the table before the first round, after = after the last: cumulative dilution.
+    pub final_holders: Vec<HolderRow>,
+    /// The post-money valuation the final values are taken at (the last round's, if any).
+    pub final_post_money: Option<Decimal>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RoundOutcome {
+    pub name: String,
+    pub pre_money: Decimal,
+    pub post_money: Decimal,
+    pub amount: Decimal,
+    pub price: Option<Decimal>,
+    pub pool_increase: Option<Decimal>,
+    pub new_shares: Option<Decimal>,
+    pub tranches: Vec<TrancheRow>,
+    pub holders: Vec<HolderRow>,
+    /// Fully diluted shares before and after (share mode).
+    pub total_before: Option<Decimal>,
+    pub total_after: Option<Decimal>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrancheRow {
+    pub investor: String,
+    pub label: Option<String>,
+    pub amount: Decimal,
+    pub shares: Option<Decimal>,
+    /// The fraction of the post-money company this tranche bought.
+    pub ownership: Decimal,
+    /// amount / ownership: what the tranche paid per 100% of the company.
+    pub implied_post_money: Option<Decimal>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct HolderRow {
+    pub name: String,
+    pub kind: HolderKind,
+    pub shares_before: Option<Decimal>,
+    pub shares_after: Option<Decimal>,
+    pub ownership_before: Decimal,
+    pub ownership_after: Decimal,
+    /// 1 − after/before; `None` for a holder new in this round.
+    pub dilution: Option<Decimal>,
+    /// ownership_after × post-money (`None` before any round prices the company).
+    pub value_after: Option<Decimal>,
+}

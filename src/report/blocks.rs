@@ -1,0 +1,189 @@
+//! The human report as neutral blocks (headings, facts, grids) that the terminal and
+//! markdown renderers both draw. Only formatting happens here: every figure comes
+//! from the engine's outcome.
+
+use super::format;
+use crate::engine::{HolderRow, Mode, Outcome, RoundOutcome};
+use crate::scenario::Document;
+
+pub enum Block {
+    Title(String),
+    Text(String),
+    Heading(String),
+    /// Label and value pairs, such as a round's summary.
+    Facts(Vec<(String, String)>),
+    Grid(Grid),
+}
+
+pub struct Grid {
+    pub header: Vec<String>,
+    /// Right-aligned (numeric) columns.
+    pub numeric: Vec<bool>,
+    pub rows: Vec<Vec<String>>,
+    /// A totals row, drawn apart from the others.
+    pub footer: Option<Vec<String>>,
+}
+
+pub fn report(doc: &Document, outcome: &Outcome) -> Vec<Block> {
+    let symbol = format::currency_symbol(&doc.currency);
+    let mut out = vec![Block::Title(match &doc.variant {
+        Some(v) => format!("{} — variant \"{v}\"", doc.title),
+        None => doc.title.clone(),
+    })];
+    if let Some(d) = &doc.description {
+        out.push(Block::Text(d.trim().to_string()));
+    }
+    let mut facts = vec![("Currency".to_string(), doc.currency.clone())];
+    facts.push((
+        "Table".to_string(),
+        match outcome.mode {
+            Mode::Shares => "share counts".to_string(),
+            Mode::Percent => "percentages (no share counts)".to_string(),
+        },
+    ));
+    out.push(Block::Facts(facts));
+    if !doc.sources.is_empty() {
+        out.push(Block::Heading("Sources".into()));
+        out.push(Block::Text(
+            doc.sources
+                .iter()
+                .map(|s| format!("- {s}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ));
+    }
+    if outcome.rounds.is_empty() {
+        out.push(Block::Heading("Cap table".into()));
+        out.push(Block::Grid(holder_grid(&outcome.initial, outcome.mode, &symbol, None)));
+    }
+    for (i, round) in outcome.rounds.iter().enumerate() {
+        out.push(Block::Heading(format!("Round {}: {}", i + 1, round.name)));
+        out.push(Block::Facts(round_facts(round, &symbol)));
+        out.push(Block::Grid(tranche_grid(round, outcome.mode, &symbol)));
+        out.push(Block::Grid(holder_grid(
+            &round.holders,
+            outcome.mode,
+            &symbol,
+            Some(round),
+        )));
+    }
+    if let Some(last) = outcome.rounds.last() {
+        let heading = if outcome.rounds.len() == 1 {
+            "Final cap table".to_string()
+        } else {
+            format!("Final cap table (dilution since before {})", outcome.rounds[0].name)
+        };
+        out.push(Block::Heading(heading));
+        let mut grid = holder_grid(&outcome.final_holders, outcome.mode, &symbol, None);
+        grid.footer = Some(totals(outcome, last, &symbol));
+        out.push(Block::Grid(grid));
+    }
+    out
+}
+
+fn round_facts(r: &RoundOutcome, symbol: &str) -> Vec<(String, String)> {
+    let mut facts = vec![
+        ("Pre-money".to_string(), format::money(r.pre_money, symbol)),
+        ("New money".to_string(), format::money(r.amount, symbol)),
+        ("Post-money".to_string(), format::money(r.post_money, symbol)),
+    ];
+    if let Some(p) = r.price {
+        facts.push(("Price per share".into(), format::price(p, symbol)));
+    }
+    if let Some(n) = r.new_shares {
+        facts.push(("New shares".into(), format::shares(n)));
+    }
+    if let Some(p) = r.pool_increase {
+        facts.push(("Pool increase".into(), format::shares(p)));
+    }
+    facts
+}
+
+fn tranche_grid(r: &RoundOutcome, mode: Mode, symbol: &str) -> Grid {
+    let shares = mode == Mode::Shares;
+    let mut header = vec!["Investor", "Label", "Amount"];
+    if shares {
+        header.push("Shares");
+    }
+    header.extend(["Ownership bought", "Implied post-money"]);
+    let rows = r
+        .tranches
+        .iter()
+        .map(|t| {
+            let mut row = vec![
+                t.investor.clone(),
+                t.label.clone().unwrap_or_default(),
+                format::money(t.amount, symbol),
+            ];
+            if shares {
+                row.push(t.shares.map(format::shares).unwrap_or_default());
+            }
+            row.push(format::percent(t.ownership));
+            row.push(
+                t.implied_post_money
+                    .map(|v| format::money(v, symbol))
+                    .unwrap_or_else(|| "—".into()),
+            );
+            row
+        })
+        .collect();
+    let numeric = header.iter().map(|h| !matches!(*h, "Investor" | "Label")).collect();
+    Grid {
+        header: header.into_iter().map(String::from).collect(),
+        numeric,
+        rows,
+        footer: None,
+    }
+}
+
+fn holder_grid(rows: &[HolderRow], mode: Mode, symbol: &str, round: Option<&RoundOutcome>) -> Grid {
+    let shares = mode == Mode::Shares;
+    let mut header = vec!["Holder", "Kind"];
+    if shares {
+        header.extend(["Shares before", "Shares after"]);
+    }
+    header.extend(["Owned before", "Owned after", "Dilution", "Value"]);
+    let _ = round;
+    let body = rows
+        .iter()
+        .map(|h| {
+            let mut row = vec![h.name.clone(), h.kind.as_str().to_string()];
+            if shares {
+                row.push(h.shares_before.map(format::shares).unwrap_or_default());
+                row.push(h.shares_after.map(format::shares).unwrap_or_default());
+            }
+            row.push(format::percent(h.ownership_before));
+            row.push(format::percent(h.ownership_after));
+            row.push(h.dilution.map_or_else(|| "new".to_string(), format::percent));
+            row.push(
+                h.value_after
+                    .map(|v| format::money(v, symbol))
+                    .unwrap_or_else(|| "—".into()),
+            );
+            row
+        })
+        .collect();
+    let numeric = header.iter().map(|h| !matches!(*h, "Holder" | "Kind")).collect();
+    Grid {
+        header: header.into_iter().map(String::from).collect(),
+        numeric,
+        rows: body,
+        footer: None,
+    }
+}
+
+fn totals(outcome: &Outcome, last: &RoundOutcome, symbol: &str) -> Vec<String> {
+    let mut row = vec!["Total".to_string(), String::new()];
+    if outcome.mode == Mode::Shares {
+        let first_total = outcome.rounds.first().and_then(|r| r.total_before);
+        row.push(first_total.map(format::shares).unwrap_or_default());
+        row.push(last.total_after.map(format::shares).unwrap_or_default());
+    }
+    row.extend([
+        "100.00%".to_string(),
+        "100.00%".to_string(),
+        String::new(),
+        format::money(last.post_money, symbol),
+    ]);
+    row
+}

@@ -1,0 +1,69 @@
+//! JSON exactly per the contract: numbers as exact decimal strings, ownership and
+//! dilution as fractions, every field present, null where it does not apply.
+
+use super::format::exact;
+use crate::engine::{HolderRow, Outcome, RoundOutcome, TrancheRow};
+use crate::scenario::Document;
+use rust_decimal::Decimal;
+use serde_json::{json, Value};
+
+fn num(v: Decimal) -> Value {
+    Value::String(exact(v))
+}
+
+fn opt(v: Option<Decimal>) -> Value {
+    v.map_or(Value::Null, num)
+}
+
+pub fn value(doc: &Document, outcome: &Outcome) -> Value {
+    json!({
+        "title": doc.title,
+        "currency": doc.currency,
+        "variant": doc.variant,
+        "mode": outcome.mode.as_str(),
+        "rounds": outcome.rounds.iter().map(round).collect::<Vec<_>>(),
+        "final": { "holders": outcome.final_holders.iter().map(holder).collect::<Vec<_>>() },
+        "exits": Vec::<Value>::new(),
+        "description": doc.description,
+        "sources": doc.sources,
+    })
+}
+
+fn round(r: &RoundOutcome) -> Value {
+    json!({
+        "name": r.name,
+        "pre_money": num(r.pre_money),
+        "post_money": num(r.post_money),
+        "amount": num(r.amount),
+        "price": opt(r.price),
+        "pool_increase": opt(r.pool_increase),
+        "new_shares": opt(r.new_shares),
+        "conversions": Vec::<Value>::new(),
+        "tranches": r.tranches.iter().map(tranche).collect::<Vec<_>>(),
+        "holders": r.holders.iter().map(holder).collect::<Vec<_>>(),
+    })
+}
+
+fn tranche(t: &TrancheRow) -> Value {
+    json!({
+        "investor": t.investor,
+        "amount": num(t.amount),
+        "shares": opt(t.shares),
+        "ownership": num(t.ownership),
+        "implied_post_money": opt(t.implied_post_money),
+        "label": t.label,
+    })
+}
+
+fn holder(h: &HolderRow) -> Value {
+    json!({
+        "name": h.name,
+        "kind": h.kind.as_str(),
+        "shares_before": opt(h.shares_before),
+        "shares_after": opt(h.shares_after),
+        "ownership_before": num(h.ownership_before),
+        "ownership_after": num(h.ownership_after),
+        "dilution": opt(h.dilution),
+        "value_after": opt(h.value_after),
+    })
+}

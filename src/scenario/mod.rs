@@ -1,0 +1,381 @@
+//! Scenario files: TOML text → a validated `Document` (metadata, the engine's `Scenario`,
+//! expectations and variants), with every problem in the file reported at once.
+
+pub mod expect;
+pub mod holders;
+pub mod reader;
+pub mod rounds;
+pub mod settings;
+pub mod value;
+pub mod variant;
+
+use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::engine::{HolderKind, Scenario};
+use expect::Expect;
+use reader::{Node, Problems, Table};
+use std::collections::HashSet;
+use std::ops::Range;
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+/// Files larger than this are refused before parsing: a scenario is a page of text.
+pub const MAX_BYTES: usize = 10 * 1024 * 1024;
+
+/// The span given to values that came from `--set` rather than from the file.
+pub const COMMAND_LINE: Range<usize> = usize::MAX..usize::MAX;
+
+const TOP_KEYS: &[&str] = &[
+    "title",
+    "currency",
+    "description",
+    "sources",
+    "holder",
+    "class",
+    "round",
+    "safe",
+    "note",
+    "rounding",
+    "exit",
+    "variant",
+    "expect",
+];
+const CLASS_KEYS: &[&str] = &[
+    "name",
+    "original_price",
+    "preference",
+    "participating",
+    "participation_cap",
+    "seniority",
+    "anti_dilution",
+];
+
+#[derive(Clone, Debug)]
+pub struct VariantInfo {
+    pub name: String,
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Document {
+    pub title: String,
+    pub currency: String,
+    pub description: Option<String>,
+    pub sources: Vec<String>,
+    pub scenario: Scenario,
+    pub expects: Vec<Expect>,
+    pub variants: Vec<VariantInfo>,
+    /// The variant applied to this document, if any.
+    pub variant: Option<String>,
+}
+
+/// A `--set PATH=VALUE` given on the command line.
+#[derive(Clone, Debug)]
+pub struct Override {
+    pub path: String,
+    pub value: String,
+}
+
+impl Override {
+    pub fn parse(arg: &str) -> Option<Override> {
+        let (path, value) = arg.split_once('=')?;
+        Some(Override {
+            path: path.trim().to_string(),
+            value: value.trim().to_string(),
+        })
+    }
+}
+
+/// Parses and validates `text`; `stem` is the default title.
+pub fn load(
+    text: &str,
+    stem: &str,
+    variant: Option<&str>,
+    overrides: &[Override],
+) -> Result<Document, Vec<Diagnostic>> {
+    if text.len() > MAX_BYTES {
+        return Err(vec![Diagnostic::whole_file(format!(
+            "the file is {} bytes, more than the {MAX_BYTES} a scenario may have",
+            text.len()
+        ))
+        .hint("a scenario is a page of text; split generated tables into smaller files")]);
+    }
+    if text.trim().is_empty() {
+        return Err(vec![Diagnostic::whole_file("the file is empty")
+            .hint("a scenario needs at least one [[holder]]; see docs/scenario-format.md")]);
+    }
+    let (root, errors) = DeTable::parse_recoverable(text);
+    if !errors.is_empty() {
+        return Err(errors.iter().map(syntax_error).collect());
+    }
+    let mut root = root.into_inner();
+    let mut p = Problems::default();
+    let top = Table::new(&root, 0..0, "the top level");
+    let variants = variant::read(&top, &mut p);
+    let infos: Vec<VariantInfo> = variants
+        .iter()
+        .map(|v| VariantInfo {
+            name: v.name.clone(),
+            description: v.description.clone(),
+        })
+        .collect();
+    if !p.is_empty() {
+        return Err(p.list);
+    }
+    if let Some(wanted) = variant {
+        let Some(def) = variants.iter().find(|v| v.name == wanted) else {
+            let hint = match did_you_mean(wanted, infos.iter().map(|v| v.name.as_str())) {
+                Some(n) => format!("did you mean \"{n}\"?"),
+                None if infos.is_empty() => "this file has no [[variant]]".to_string(),
+                None => format!(
+                    "its variants are: {}",
+                    infos
+                        .iter()
+                        .map(|v| format!("\"{}\"", v.name))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            return Err(vec![Diagnostic::whole_file(format!(
+                "there is no variant \"{wanted}\""
+            ))
+            .hint(hint)]);
+        };
+        let sets = def.sets.clone();
+        for (path, span, value) in sets {
+            if let Err(message) = variant::set(&mut root, &path, value) {
+                p.at(span, message, Some("a path is keys separated by dots, like `round[0].pre_money` or `round[Seed].tranche[Amazon].amount`".into()));
+            }
+        }
+    }
+    let parsed: Vec<(String, Node)> = overrides
+        .iter()
+        .map(|o| (o.path.clone(), override_value(&o.value)))
+        .collect();
+    for (path, value) in parsed {
+        if let Err(message) = variant::set(&mut root, &path, value) {
+            p.push(
+                Diagnostic::whole_file(format!("--set {message}"))
+                    .hint("a path is keys separated by dots, like `round[0].pre_money`"),
+            );
+        }
+    }
+    if !p.is_empty() {
+        return Err(p.list);
+    }
+    let doc = build(&root, text, stem, &mut p, infos, variant);
+    match doc {
+        Some(doc) if p.is_empty() => Ok(doc),
+        _ => Err(p.list),
+    }
+}
+
+fn syntax_error(e: &toml::de::Error) -> Diagnostic {
+    let message = e.message().trim().to_string();
+    let hint = if message.contains("duplicate key") {
+        "each key may appear once per table"
+    } else if message.contains("string") || message.contains("invalid") {
+        "check the quotes and brackets on this line; money and percents are strings: \"5M\", \"20%\""
+    } else {
+        "this line is not valid TOML"
+    };
+    Diagnostic {
+        span: e.span(),
+        message: format!("TOML syntax: {message}"),
+        hint: Some(hint.into()),
+    }
+}
+
+/// A `--set` value: TOML if it parses as a value, else the text as a string.
+fn override_value(text: &str) -> Node<'static> {
+    let value = match DeValue::parse(text) {
+        Ok(v) => {
+            let mut v = v.into_inner();
+            v.make_owned();
+            respan(own(v))
+        }
+        Err(_) => DeValue::String(std::borrow::Cow::Owned(text.to_string())),
+    };
+    Spanned::new(COMMAND_LINE, value)
+}
+
+/// Detaches a value from the text it was parsed from.
+fn own(v: DeValue<'_>) -> DeValue<'static> {
+    use std::borrow::Cow;
+    match v {
+        DeValue::String(s) => DeValue::String(Cow::Owned(s.into_owned())),
+        DeValue::Integer(i) => {
+            DeValue::parse(&i.to_string()).map_or(DeValue::Boolean(false), |n| own_leaf(n.into_inner()))
+        }
+        DeValue::Float(f) => {
+            DeValue::parse(&f.to_string()).map_or(DeValue::Boolean(false), |n| own_leaf(n.into_inner()))
+        }
+        DeValue::Boolean(b) => DeValue::Boolean(b),
+        DeValue::Datetime(d) => DeValue::Datetime(d),
+        DeValue::Array(items) => {
+            let mut out = toml::de::DeArray::new();
+            for item in items.iter() {
+                out.push(Spanned::new(COMMAND_LINE, own(item.get_ref().clone())));
+            }
+            DeValue::Array(out)
+        }
+        DeValue::Table(t) => {
+            let mut out = DeTable::new();
+            for (k, v) in t.iter() {
+                out.insert(
+                    Spanned::new(COMMAND_LINE, Cow::Owned(k.get_ref().to_string())),
+                    Spanned::new(COMMAND_LINE, own(v.get_ref().clone())),
+                );
+            }
+            DeValue::Table(out)
+        }
+    }
+}
+
+fn own_leaf(v: DeValue<'_>) -> DeValue<'static> {
+    match v {
+        DeValue::Integer(_) | DeValue::Float(_) => {
+            // Numbers re-parsed from their own display keep owned text only via a string round trip.
+            let text = match &v {
+                DeValue::Integer(i) => i.to_string(),
+                DeValue::Float(f) => f.to_string(),
+                _ => String::new(),
+            };
+            let leaked: &'static str = Box::leak(text.into_boxed_str());
+            DeValue::parse(leaked).map_or(DeValue::Boolean(false), Spanned::into_inner)
+        }
+        other => own(other),
+    }
+}
+
+fn respan(v: DeValue<'static>) -> DeValue<'static> {
+    v
+}
+
+fn build(
+    root: &DeTable,
+    text: &str,
+    stem: &str,
+    p: &mut Problems,
+    variants: Vec<VariantInfo>,
+    variant: Option<&str>,
+) -> Option<Document> {
+    let top = Table::new(root, 0..0, "the top level");
+    top.check_keys(TOP_KEYS, p);
+    let title = top.string("title", p).map_or_else(|| stem.to_string(), |(t, _)| t);
+    let currency = top.string("currency", p).map_or_else(|| "USD".to_string(), |(c, _)| c);
+    let description = top.string("description", p).map(|(d, _)| d);
+    let sources = strings(&top, "sources", p);
+    let classes = classes(&top, p);
+    let (mode, holders) = holders::read(&top, p);
+    for h in &holders {
+        if h.kind == HolderKind::Preferred && !classes.contains(&h.class) {
+            p.at(
+                h.span.clone(),
+                format!(
+                    "holder \"{}\" holds preferred of class \"{}\", which has no [[class]]",
+                    h.name, h.class
+                ),
+                Some(format!(
+                    "add [[class]] name = \"{}\" with its terms, or set `class` to one that exists",
+                    h.class
+                )),
+            );
+        }
+    }
+    let rounds = rounds::read(&top, mode, p);
+    let rounding = settings::read(&top, p);
+    for key in ["safe", "note", "exit"] {
+        if let Some(s) = top.key_span(key) {
+            let what = if key == "exit" {
+                "[exit]".to_string()
+            } else {
+                format!("[[{key}]]")
+            };
+            p.at(
+                s,
+                format!("{what} is not supported by this version of calc yet"),
+                Some("remove it for now; see the open issues".into()),
+            );
+        }
+    }
+    let expects = expect::read(&top, text, p);
+    Some(Document {
+        title,
+        currency,
+        description,
+        sources,
+        scenario: Scenario {
+            mode,
+            holders,
+            rounds,
+            rounding,
+        },
+        expects,
+        variants,
+        variant: variant.map(str::to_string),
+    })
+}
+
+fn strings(top: &Table, key: &str, p: &mut Problems) -> Vec<String> {
+    let Some(node) = top.get(key) else { return Vec::new() };
+    match node.get_ref() {
+        DeValue::Array(items) => items
+            .iter()
+            .filter_map(|item| match item.get_ref() {
+                DeValue::String(s) => Some(s.to_string()),
+                _ => {
+                    p.at(
+                        item.span(),
+                        format!("each of `{key}` must be a string"),
+                        Some("quote it".into()),
+                    );
+                    None
+                }
+            })
+            .collect(),
+        _ => {
+            p.at(
+                node.span(),
+                format!("`{key}` must be a list of strings"),
+                Some(format!("write `{key} = [\"...\", \"...\"]`")),
+            );
+            Vec::new()
+        }
+    }
+}
+
+/// `[[class]]` names, with their terms validated (they take effect in exits).
+fn classes(top: &Table, p: &mut Problems) -> HashSet<String> {
+    let mut names = HashSet::new();
+    for (entries, span) in top.tables("class", p) {
+        let t = Table::new(entries, span, "[[class]]");
+        t.check_keys(CLASS_KEYS, p);
+        if let Some((n, s)) = t.name("name", p) {
+            if !names.insert(n.clone()) {
+                p.at(
+                    s,
+                    format!("class \"{n}\" is defined twice"),
+                    Some("class names must be unique".into()),
+                );
+            }
+        }
+        let _ = t.money("original_price", p);
+        let _ = t.multiple("preference", p);
+        let _ = t.boolean("participating", p);
+        let _ = t.multiple("participation_cap", p);
+        let _ = t.integer("seniority", 0..1_000_000, p);
+        if t.get("anti_dilution").is_some() {
+            let _ = t.choice(
+                "anti_dilution",
+                &[
+                    ("none", ()),
+                    ("broad-based", ()),
+                    ("narrow-based", ()),
+                    ("full-ratchet", ()),
+                ],
+                p,
+            );
+        }
+    }
+    names
+}

@@ -1,0 +1,315 @@
+//! The contract's value forms, parsed from text exactly: money ("$50B", "250k",
+//! "12,500,000"), percents ("26%"), share counts and multiples ("2.5x").
+//!
+//! Each parser returns the value and its *unit*: the place value of the last digit
+//! written (for "19.09M" the unit is 10,000), which `calc check` turns into a tolerance.
+
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// A parsed number and the place value of its last written digit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Parsed {
+    pub value: Decimal,
+    pub unit: Decimal,
+}
+
+/// Why a value was refused, and how to fix it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValueError {
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl ValueError {
+    fn new(message: impl Into<String>, hint: Option<String>) -> Self {
+        ValueError {
+            message: message.into(),
+            hint,
+        }
+    }
+}
+
+/// The largest money or share figure accepted: beyond it exact arithmetic cannot
+/// multiply two figures without overflow.
+pub fn limit() -> Decimal {
+    Decimal::from(10u64.pow(18)) * Decimal::from(1000)
+}
+
+/// Most significant digits a TOML float may carry (it has passed through a binary double).
+pub const FLOAT_DIGITS: usize = 15;
+
+/// A plain decimal with optional `_` or `,` grouping: "12,500,000", "1176470.5".
+pub fn plain_number(text: &str) -> Option<Parsed> {
+    let text = text.trim();
+    if text.is_empty() || text.starts_with(['_', ',', '.']) || text.ends_with(['_', ',']) {
+        return None;
+    }
+    let (int_part, frac_part) = match text.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (text, None),
+    };
+    if int_part.is_empty()
+        || !int_part.chars().all(|c| c.is_ascii_digit() || c == '_' || c == ',')
+        || int_part.contains("__")
+        || int_part.contains(",,")
+    {
+        return None;
+    }
+    let mut digits: String = int_part.chars().filter(char::is_ascii_digit).collect();
+    let mut scale = 0u32;
+    if let Some(frac) = frac_part {
+        if frac.is_empty() || !frac.chars().all(|c| c.is_ascii_digit() || c == '_') || frac.starts_with('_') {
+            return None;
+        }
+        let frac: String = frac.chars().filter(char::is_ascii_digit).collect();
+        scale = u32::try_from(frac.len()).ok()?;
+        digits.push_str(&frac);
+    }
+    if scale > 28 || digits.len() > 28 {
+        return None;
+    }
+    let mantissa = i128::from_str(&digits).ok()?;
+    let value = Decimal::try_from_i128_with_scale(mantissa, scale).ok()?;
+    Some(Parsed {
+        value,
+        unit: Decimal::new(1, scale),
+    })
+}
+
+fn suffix_multiplier(suffix: &str) -> Option<Decimal> {
+    let exp = match suffix {
+        "" => 0,
+        "k" | "K" => 3,
+        "M" | "m" | "mm" | "MM" => 6,
+        "B" | "b" | "bn" | "Bn" | "BN" => 9,
+        "T" | "t" | "tn" | "Tn" | "TN" => 12,
+        _ => return None,
+    };
+    Some(Decimal::from(10u64.pow(exp)))
+}
+
+const MONEY_HINT: &str = "write money like `5_000_000`, \"5M\", \"$50B\", \"250k\" or \"12,500,000\"";
+
+/// Money written as a string: optional currency symbol, grouping, and a k/M/B/T suffix.
+pub fn money_text(text: &str) -> Result<Parsed, ValueError> {
+    let trimmed = text.trim();
+    let unsigned = trimmed.trim_start_matches(['$', '€', '£']).trim_start();
+    if unsigned.starts_with('-') || trimmed.starts_with('-') {
+        return Err(ValueError::new(
+            format!("\"{text}\" is negative"),
+            Some("amounts must be zero or more".into()),
+        ));
+    }
+    let split = unsigned
+        .find(|c: char| !(c.is_ascii_digit() || c == '_' || c == ',' || c == '.'))
+        .unwrap_or(unsigned.len());
+    let (number, suffix) = unsigned.split_at(split);
+    let multiplier = suffix_multiplier(suffix.trim());
+    match (plain_number(number), multiplier) {
+        (Some(p), Some(m)) => {
+            let value = p.value.checked_mul(m);
+            let unit = p.unit.checked_mul(m);
+            match (value, unit) {
+                (Some(value), Some(unit)) if value <= limit() => Ok(Parsed { value, unit }),
+                _ => Err(too_large(text)),
+            }
+        }
+        _ => Err(ValueError::new(
+            format!("\"{text}\" is not an amount of money"),
+            Some(MONEY_HINT.into()),
+        )),
+    }
+}
+
+pub fn too_large(text: &str) -> ValueError {
+    ValueError::new(
+        format!("{text} is too large for exact arithmetic"),
+        Some("amounts and share counts must be at most 10^21".into()),
+    )
+}
+
+/// A share count written as a string: "1176470.5", "4,500,000".
+pub fn shares_text(text: &str) -> Result<Parsed, ValueError> {
+    if text.trim().starts_with('-') {
+        return Err(ValueError::new(
+            format!("\"{text}\" is negative"),
+            Some("share counts must be zero or more".into()),
+        ));
+    }
+    match plain_number(text) {
+        Some(p) if p.value <= limit() => Ok(p),
+        Some(_) => Err(too_large(text)),
+        None => Err(ValueError::new(
+            format!("\"{text}\" is not a share count"),
+            Some("write shares like `4_500_000` or \"1176470.5\"".into()),
+        )),
+    }
+}
+
+/// A percent: "26%" is 0.26, with unit 0.0001 (a hundredth of the last written digit).
+pub fn percent_text(text: &str) -> Result<Parsed, ValueError> {
+    let trimmed = text.trim();
+    let Some(number) = trimmed.strip_suffix('%') else {
+        let hint = match plain_number(trimmed) {
+            Some(p) => format!("write \"{}%\"", suggest_percent(p.value)),
+            None => "write a percent like \"20%\"".to_string(),
+        };
+        return Err(ValueError::new(format!("\"{text}\" is not a percent"), Some(hint)));
+    };
+    if number.trim().starts_with('-') {
+        return Err(ValueError::new(
+            format!("\"{text}\" is negative"),
+            Some("percents must be zero or more".into()),
+        ));
+    }
+    match plain_number(number) {
+        Some(p) => Ok(Parsed {
+            value: p.value / Decimal::ONE_HUNDRED,
+            unit: p.unit / Decimal::ONE_HUNDRED,
+        }),
+        None => Err(ValueError::new(
+            format!("\"{text}\" is not a percent"),
+            Some("write a percent like \"20%\"".into()),
+        )),
+    }
+}
+
+/// A bare number meant as a percent: 20 → "20", 0.2 → "20" (a fraction read as percent).
+pub fn suggest_percent(bare: Decimal) -> String {
+    let shown = if bare > Decimal::ZERO && bare < Decimal::ONE {
+        bare * Decimal::ONE_HUNDRED
+    } else {
+        bare
+    };
+    shown.normalize().to_string()
+}
+
+/// A multiple: "1x", "2.5x".
+pub fn multiple_text(text: &str) -> Result<Parsed, ValueError> {
+    let trimmed = text.trim();
+    let number = trimmed.strip_suffix(['x', 'X']).unwrap_or(trimmed);
+    match plain_number(number) {
+        Some(p) if p.value <= limit() => Ok(p),
+        _ => Err(ValueError::new(
+            format!("\"{text}\" is not a multiple"),
+            Some("write a multiple like \"1x\" or \"2.5x\"".into()),
+        )),
+    }
+}
+
+/// A TOML float's source text, accepted only with at most 15 significant digits.
+pub fn float_text(text: &str) -> Result<Parsed, ValueError> {
+    let t = text.trim().replace('_', "");
+    if t.starts_with('-') {
+        return Err(ValueError::new(
+            format!("{text} is negative"),
+            Some("amounts must be zero or more".into()),
+        ));
+    }
+    let t = t.trim_start_matches('+');
+    let (mantissa, exponent) = match t.find(['e', 'E']) {
+        Some(i) => (&t[..i], t[i + 1..].parse::<i32>().ok()),
+        None => (t, Some(0)),
+    };
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let significant = digits.trim_start_matches('0').trim_end_matches('0').len();
+    let quote_hint = Some(format!("quote it to keep every digit: \"{text}\""));
+    if significant > FLOAT_DIGITS {
+        return Err(ValueError::new(
+            format!("{text} has more than {FLOAT_DIGITS} significant digits, more than a TOML float keeps exactly"),
+            quote_hint,
+        ));
+    }
+    let (Some(base), Some(exp)) = (plain_number(mantissa), exponent) else {
+        return Err(ValueError::new(format!("{text} is not a finite number"), quote_hint));
+    };
+    if !(-28..=21).contains(&exp) {
+        return Err(too_large(text));
+    }
+    let factor = Decimal::from(10u64.pow(exp.unsigned_abs()));
+    let scaled = |d: Decimal| {
+        if exp >= 0 {
+            d.checked_mul(factor)
+        } else {
+            d.checked_div(factor)
+        }
+    };
+    match (scaled(base.value), scaled(base.unit)) {
+        (Some(value), Some(unit)) if value <= limit() => Ok(Parsed { value, unit }),
+        _ => Err(too_large(text)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn money(t: &str) -> Decimal {
+        money_text(t).unwrap().value
+    }
+
+    #[test]
+    fn money_forms_of_the_contract() {
+        assert_eq!(money("$50B"), dec!(50_000_000_000));
+        assert_eq!(money("1.5T"), dec!(1_500_000_000_000));
+        assert_eq!(money("250k"), dec!(250_000));
+        assert_eq!(money("2.2M"), dec!(2_200_000));
+        assert_eq!(money("12,500,000"), dec!(12_500_000));
+        assert_eq!(money("5_000_000"), dec!(5_000_000));
+        assert_eq!(money("3mm"), dec!(3_000_000));
+        assert_eq!(money("7bn"), dec!(7_000_000_000));
+        assert_eq!(money("2tn"), dec!(2_000_000_000_000));
+        assert_eq!(money("€3.5 M"), dec!(3_500_000));
+        assert_eq!(money("£1K"), dec!(1_000));
+    }
+
+    #[test]
+    fn money_units_come_from_the_last_digit() {
+        assert_eq!(money_text("19.09M").unwrap().unit, dec!(10_000));
+        assert_eq!(money_text("$852B").unwrap().unit, dec!(1_000_000_000));
+        assert_eq!(money_text("1.1144").unwrap().unit, dec!(0.0001));
+    }
+
+    #[test]
+    fn bad_money_is_refused_with_a_hint() {
+        for bad in ["", "abc", "5Q", "1.2.3", "$", ",5", "5,", "5__0"] {
+            assert!(money_text(bad).is_err(), "{bad}");
+        }
+        assert!(money_text("-5M").unwrap_err().message.contains("negative"));
+        assert!(money_text("99999999999T").unwrap_err().message.contains("too large"));
+    }
+
+    #[test]
+    fn percents() {
+        assert_eq!(percent_text("26%").unwrap().value, dec!(0.26));
+        assert_eq!(percent_text("0.5%").unwrap().value, dec!(0.005));
+        assert_eq!(percent_text("26.54%").unwrap().unit, dec!(0.0001));
+        let e = percent_text("20").unwrap_err();
+        assert_eq!(e.hint.as_deref(), Some("write \"20%\""));
+        assert_eq!(percent_text("0.2").unwrap_err().hint.as_deref(), Some("write \"20%\""));
+        assert!(percent_text("-1%").is_err());
+    }
+
+    #[test]
+    fn shares_and_multiples() {
+        assert_eq!(shares_text("1176470.5").unwrap().value, dec!(1176470.5));
+        assert_eq!(shares_text("4,500,000").unwrap().value, dec!(4500000));
+        assert!(shares_text("-3").is_err());
+        assert_eq!(multiple_text("2.5x").unwrap().value, dec!(2.5));
+        assert_eq!(multiple_text("1x").unwrap().value, dec!(1));
+    }
+
+    #[test]
+    fn floats_are_read_from_their_text() {
+        assert_eq!(float_text("1.5e9").unwrap().value, dec!(1_500_000_000));
+        assert_eq!(float_text("0.1").unwrap().value, dec!(0.1));
+        assert_eq!(float_text("2.5E-3").unwrap().value, dec!(0.0025));
+        assert!(float_text("1.2345678901234567").is_err());
+        assert!(float_text("123456789012345.6").is_err());
+        assert!(float_text("12345678901234.5").is_ok());
+        assert!(float_text("inf").is_err());
+        assert!(float_text("nan").is_err());
+    }
+}
