@@ -2,14 +2,16 @@
 
 pub mod arith;
 pub mod cap_table;
+pub mod conversion;
 pub mod error;
+pub mod interest;
 pub mod model;
 pub mod option_pool;
 pub mod outcome;
 pub mod ownership;
-pub mod percent_round;
 pub mod priced_round;
 pub mod rounding;
+pub mod solver;
 pub mod tranches;
 
 use arith::Arith;
@@ -42,12 +44,22 @@ pub fn evaluate(scenario: &Scenario) -> Result<Outcome, EngineError> {
     let mut before_amounts = table.amounts();
     let mut before_fractions = initial_fractions.clone();
     let mut rounds = Vec::with_capacity(scenario.rounds.len());
-    for round in &scenario.rounds {
+    // Percent mode runs the share-mode equations on fractions (F = 1), unrounded.
+    let shares = scenario.mode == Mode::Shares;
+    let rounding = if shares { scenario.rounding } else { Rounding::EXACT };
+    for (index, round) in scenario.rounds.iter().enumerate() {
         let arith = Arith::at(&round.span);
-        let figures = match scenario.mode {
-            Mode::Shares => priced_round::apply(&mut table, round, &scenario.rounding)?,
-            Mode::Percent => percent_round::apply(&mut table, round)?,
-        };
+        let convertibles = conversion::converting(scenario, index, round)?;
+        let mut figures = priced_round::apply(&mut table, round, &rounding, &convertibles)?;
+        if !shares {
+            for t in &mut figures.tranches {
+                t.shares = None;
+            }
+            for c in &mut figures.conversions {
+                c.shares = None;
+                c.price = None;
+            }
+        }
         let after_amounts = table.amounts();
         let after_fractions = ownership::fractions(&after_amounts, arith)?;
         if scenario.mode == Mode::Percent {
@@ -73,9 +85,10 @@ pub fn evaluate(scenario: &Scenario) -> Result<Outcome, EngineError> {
             pre_money: figures.pre_money,
             post_money: figures.post_money,
             amount: figures.amount,
-            price: figures.price,
-            pool_increase: figures.pool_increase,
-            new_shares: figures.new_shares,
+            price: shares.then_some(figures.price),
+            pool_increase: figures.pool_increase.filter(|_| shares),
+            new_shares: shares.then_some(figures.new_shares),
+            conversions: figures.conversions,
             tranches: figures.tranches,
             holders,
             total_before: share_total(&before_amounts)?,

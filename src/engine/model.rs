@@ -116,9 +116,77 @@ pub enum PoolTopUp {
     Increase(Decimal),
 }
 
+/// How the round price treats converting securities (Cooley's three methods).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConversionMethod {
+    /// price = pre / (F + S + P): conversions dilute the existing holders only (YC).
+    PercentageOwnership,
+    /// price = pre / (F + P): conversion shares come on top and dilute the new money too.
+    PreMoney,
+    /// price = (pre + converting principal) / (F + S + P).
+    DollarsInvested,
+}
+
+/// A calendar date (for note interest).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SafeKind {
+    /// YC since 2018: the cap is divided by the post-money Company Capitalization.
+    PostMoney,
+    /// The cap is divided by the pre-money capitalization (pool increase in, safes out).
+    PreMoney,
+}
+
+#[derive(Clone, Debug)]
+pub struct Safe {
+    pub investor: String,
+    pub amount: Decimal,
+    pub cap: Option<Decimal>,
+    pub discount: Option<Decimal>,
+    pub kind: SafeKind,
+    /// A fixed share of the Company Capitalization (the YC standard deal's 7%).
+    pub fixed_ownership: Option<Decimal>,
+    /// Takes the best cap and discount of the safes listed after it.
+    pub mfn: bool,
+    pub pro_rata: bool,
+    /// Index of the round it converts in.
+    pub converts_at: usize,
+    pub span: Span,
+}
+
+/// What a note's cap is divided by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CapBasis {
+    FullyDiluted,
+    /// Issued and outstanding shares: options, warrants and the pool left out.
+    Outstanding,
+}
+
+#[derive(Clone, Debug)]
+pub struct Note {
+    pub investor: String,
+    pub principal: Decimal,
+    /// Simple annual rate, actual/365.
+    pub interest: Decimal,
+    pub issued: Option<Date>,
+    pub cap: Option<Decimal>,
+    pub discount: Option<Decimal>,
+    pub cap_basis: CapBasis,
+    pub converts_at: usize,
+    pub span: Span,
+}
+
 #[derive(Clone, Debug)]
 pub struct Round {
     pub name: String,
+    pub date: Option<Date>,
+    pub conversion_method: ConversionMethod,
     pub valuation: Valuation,
     pub valuation_span: Span,
     /// Total new money, if written; otherwise the sum of the tranches.
@@ -159,6 +227,17 @@ pub struct Rounding {
     pub pool_shares: ShareRounding,
 }
 
+impl Rounding {
+    /// No rounding at all: percent mode, where "shares" are fractions of the company.
+    pub const EXACT: Rounding = Rounding {
+        price_decimals: None,
+        price_rounding: PriceRounding::HalfUp,
+        cash_shares: ShareRounding::None,
+        conversion_shares: ShareRounding::None,
+        pool_shares: ShareRounding::None,
+    };
+}
+
 impl Default for Rounding {
     fn default() -> Self {
         Rounding {
@@ -177,5 +256,7 @@ pub struct Scenario {
     pub mode: Mode,
     pub holders: Vec<Holder>,
     pub rounds: Vec<Round>,
+    pub safes: Vec<Safe>,
+    pub notes: Vec<Note>,
     pub rounding: Rounding,
 }

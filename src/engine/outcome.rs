@@ -26,6 +26,7 @@ pub struct RoundOutcome {
     pub price: Option<Decimal>,
     pub pool_increase: Option<Decimal>,
     pub new_shares: Option<Decimal>,
+    pub conversions: Vec<ConversionRow>,
     pub tranches: Vec<TrancheRow>,
     pub holders: Vec<HolderRow>,
     /// Fully diluted shares before and after (share mode).
@@ -42,6 +43,23 @@ pub struct TrancheRow {
     /// The fraction of the post-money company this tranche bought.
     pub ownership: Decimal,
     /// amount / ownership: what the tranche paid per 100% of the company.
+    pub implied_post_money: Option<Decimal>,
+}
+
+/// A safe or note converting in a round.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConversionRow {
+    /// "safe" or "note".
+    pub instrument: String,
+    pub investor: String,
+    /// The amount converted: a note's principal plus accrued interest.
+    pub amount: Decimal,
+    pub price: Option<Decimal>,
+    pub shares: Option<Decimal>,
+    /// What set the price: cap, discount, price, fixed or mfn.
+    pub term: String,
+    /// The fraction of the post-money company the conversion holds.
+    pub ownership: Decimal,
     pub implied_post_money: Option<Decimal>,
 }
 

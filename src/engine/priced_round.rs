@@ -1,15 +1,16 @@
-//! A priced round in share mode: price per share, new shares, and the pool top-up.
-//!
-//! price = pre-money / (F + P), F the fully diluted shares before the round (every holder,
-//! options and pool included) and P the pre-money pool increase; new shares per tranche =
-//! amount / price, rounded per [rounding]. See docs/methodology.md, "Share mode".
+//! A priced round: the price per share, the conversions of safes and notes, the pool
+//! top-up and the new shares, solved exactly (see `solver`) and then rounded once per
+//! the scenario's rules. Percent mode runs the same equations on fractions of the
+//! company (F = 1) with no rounding. See docs/methodology.md, "Share mode".
 
 use super::arith::Arith;
 use super::cap_table::CapTable;
+use super::conversion::{CapBase, Convertible};
 use super::error::EngineError;
-use super::model::{HolderKind, PoolTiming, PoolTopUp, Round, Rounding, Valuation};
+use super::model::{ConversionMethod, HolderKind, PoolTiming, PoolTopUp, Round, Rounding, Valuation};
 use super::option_pool;
-use super::outcome::TrancheRow;
+use super::outcome::{ConversionRow, TrancheRow};
+use super::solver::{self, Inputs, PoolRule, Pricing, Solution, Term};
 use super::tranches::{self, Purchase};
 use rust_decimal::Decimal;
 
@@ -18,9 +19,10 @@ pub struct RoundFigures {
     pub pre_money: Decimal,
     pub post_money: Decimal,
     pub amount: Decimal,
-    pub price: Option<Decimal>,
+    pub price: Decimal,
     pub pool_increase: Option<Decimal>,
-    pub new_shares: Option<Decimal>,
+    pub new_shares: Decimal,
+    pub conversions: Vec<ConversionRow>,
     pub tranches: Vec<TrancheRow>,
 }
 
@@ -54,12 +56,72 @@ pub fn money_valuation(round: &Round, total: Decimal) -> Result<Option<(Decimal,
     }
 }
 
-pub fn apply(table: &mut CapTable, round: &Round, rounding: &Rounding) -> Result<RoundFigures, EngineError> {
+pub fn apply(
+    table: &mut CapTable,
+    round: &Round,
+    rounding: &Rounding,
+    convertibles: &[Convertible],
+) -> Result<RoundFigures, EngineError> {
     let arith = Arith::at(&round.span);
     let fully_diluted = arith.sum(table.positions.iter().map(|p| p.amount))?;
+    let outstanding = arith.sum(
+        table
+            .positions
+            .iter()
+            .filter(|p| matches!(p.kind, HolderKind::Common | HolderKind::Preferred))
+            .map(|p| p.amount),
+    )?;
+    let pool_now = table.pool().map_or(Decimal::ZERO, |i| table.positions[i].amount);
     let total = tranches::total_new_money(round)?;
+    let valuation = money_valuation(round, total)?;
+    let principal = arith.sum(convertibles.iter().map(|c| c.principal))?;
+    let pricing = match (round.valuation, valuation) {
+        (Valuation::Price(p), _) => Pricing::Fixed(p),
+        (_, Some((pre, _))) if round.conversion_method == ConversionMethod::DollarsInvested => {
+            Pricing::ByValue(arith.add(pre, principal)?)
+        }
+        (_, Some((pre, _))) => Pricing::ByValue(pre),
+        (_, None) => return Err(EngineError::new(&round.valuation_span, "the round has no valuation")),
+    };
+    let pool_rule = match (round.pool, round.pool_timing) {
+        (Some(PoolTopUp::Increase(n)), PoolTiming::PreMoney) => PoolRule::Increase(n),
+        (Some(PoolTopUp::Target(t)), PoolTiming::PreMoney) => PoolRule::Target(t),
+        _ => PoolRule::None,
+    };
+    let inputs = Inputs {
+        fully_diluted,
+        outstanding,
+        pool_now,
+        new_money: total,
+        pricing,
+        conversions_in_price: round.conversion_method != ConversionMethod::PreMoney,
+        pool: pool_rule,
+        convertibles,
+    };
+    let solution = solver::solve(&inputs, arith)?;
+
+    // Round once: the price, then every share count from it.
+    let price = match pricing {
+        Pricing::Fixed(p) => p,
+        Pricing::ByValue(_) => rounding.price(solution.price),
+    };
+    if price <= Decimal::ZERO {
+        return Err(
+            EngineError::new(&round.valuation_span, "the price per share rounds to zero")
+                .with_hint("raise `price_decimals` in [rounding]"),
+        );
+    }
+    let conversions = convert(&inputs, &solution, price, rounding, arith)?;
+    let conversion_shares = arith.sum(conversions.iter().map(|c| c.shares))?;
+    for c in &conversions {
+        let i = table.position_of(c.investor, HolderKind::Preferred);
+        table.positions[i].amount = arith.add(table.positions[i].amount, c.shares)?;
+    }
+
+    // New money: pro rata rights are measured against F + S, after conversion.
+    let capitalization = arith.add(fully_diluted, conversion_shares)?;
     let purchases = tranches::resolve(round, total, |investor| match table.find(investor) {
-        Some(i) => arith.div(table.positions[i].amount, fully_diluted),
+        Some(i) => arith.div(table.positions[i].amount, capitalization),
         None => Ok(Decimal::ZERO),
     })?;
     let total = if round.amount.is_some() {
@@ -67,75 +129,28 @@ pub fn apply(table: &mut CapTable, round: &Round, rounding: &Rounding) -> Result
     } else {
         arith.sum(purchases.iter().map(|p| p.amount))?
     };
-    let valuation = money_valuation(round, total)?;
-    let pool_now = table.pool().map_or(Decimal::ZERO, |i| table.positions[i].amount);
-
-    let shares_for = |price: Decimal| -> Result<Vec<Decimal>, EngineError> {
-        purchases
-            .iter()
-            .map(|p| Ok(rounding.cash_shares.apply(arith.div(p.amount, price)?)))
-            .collect()
-    };
-    let price_for = |pool_increase: Decimal| -> Result<Decimal, EngineError> {
-        match (round.valuation, valuation) {
-            (Valuation::Price(p), _) => Ok(p),
-            (_, Some((pre, _))) => {
-                let price = rounding.price(arith.div(pre, arith.add(fully_diluted, pool_increase)?)?);
-                if price <= Decimal::ZERO {
-                    return Err(
-                        EngineError::new(&round.valuation_span, "the price per share rounds to zero")
-                            .with_hint("raise `price_decimals` in [rounding]"),
-                    );
-                }
-                Ok(price)
-            }
-            (_, None) => Err(EngineError::new(&round.valuation_span, "the round has no valuation")),
-        }
-    };
-
-    // The pre-money pool increase, solved before the price.
-    let pre_pool = match (round.pool, round.pool_timing) {
-        (Some(PoolTopUp::Increase(n)), PoolTiming::PreMoney) => n,
-        (Some(PoolTopUp::Target(t)), PoolTiming::PreMoney) => {
-            let pool_arith = Arith::at(&round.pool_span);
-            let exact = match (round.valuation, valuation) {
-                (Valuation::Price(p), _) => {
-                    let bought = pool_arith.div(total, p)?;
-                    option_pool::exact_increase(
-                        t,
-                        pool_now,
-                        pool_arith.add(fully_diluted, bought)?,
-                        Decimal::ONE,
-                        pool_arith,
-                    )?
-                }
-                (_, Some((pre, post))) => {
-                    option_pool::exact_increase(t, pool_now, fully_diluted, pool_arith.div(post, pre)?, pool_arith)?
-                }
-                (_, None) => Decimal::ZERO,
-            };
-            option_pool::round_increase(round, exact, rounding.pool_shares, |p| {
-                let bought = arith.sum(shares_for(price_for(p)?)?)?;
-                let after = arith.add(arith.add(fully_diluted, p)?, bought)?;
-                Ok(arith.add(pool_now, p)? >= arith.mul(t, after)?)
-            })?
-        }
-        _ => Decimal::ZERO,
-    };
-
-    let price = price_for(pre_pool)?;
-    let shares = shares_for(price)?;
+    let shares: Vec<Decimal> = purchases
+        .iter()
+        .map(|p| Ok(rounding.cash_shares.apply(arith.div(p.amount, price)?)))
+        .collect::<Result<_, EngineError>>()?;
     let new_shares = arith.sum(shares.iter().copied())?;
 
+    let before_pool = arith.add(capitalization, new_shares)?;
+    let pre_pool = match pool_rule {
+        PoolRule::Increase(n) => n,
+        PoolRule::Target(t) => option_pool::round_increase(round, solution.pool_increase, rounding.pool_shares, |p| {
+            Ok(arith.add(pool_now, p)? >= arith.mul(t, arith.add(before_pool, p)?)?)
+        })?,
+        PoolRule::None => Decimal::ZERO,
+    };
     let post_pool = match (round.pool, round.pool_timing) {
         (Some(PoolTopUp::Increase(n)), PoolTiming::PostMoney) => n,
         (Some(PoolTopUp::Target(t)), PoolTiming::PostMoney) => {
             let pool_arith = Arith::at(&round.pool_span);
-            let before_top_up = pool_arith.add(arith.add(fully_diluted, pre_pool)?, new_shares)?;
-            let exact = option_pool::exact_increase(t, pool_now, before_top_up, Decimal::ONE, pool_arith)?;
+            let before = arith.add(before_pool, pre_pool)?;
+            let exact = option_pool::exact_increase(t, pool_now, before, Decimal::ONE, pool_arith)?;
             option_pool::round_increase(round, exact, rounding.pool_shares, |p| {
-                let after = arith.add(before_top_up, p)?;
-                Ok(arith.add(pool_now, p)? >= arith.mul(t, after)?)
+                Ok(arith.add(pool_now, p)? >= arith.mul(t, arith.add(before, p)?)?)
             })?
         }
         _ => Decimal::ZERO,
@@ -144,7 +159,7 @@ pub fn apply(table: &mut CapTable, round: &Round, rounding: &Rounding) -> Result
 
     let pre_money = match valuation {
         Some((pre, _)) => pre,
-        None => arith.mul(price, arith.add(fully_diluted, pre_pool)?)?,
+        None => arith.mul(price, solution.denominator)?,
     };
     let post_money = arith.add(pre_money, total)?;
 
@@ -158,16 +173,112 @@ pub fn apply(table: &mut CapTable, round: &Round, rounding: &Rounding) -> Result
     buy(table, &purchases, &shares, arith)?;
 
     let total_after = arith.sum(table.positions.iter().map(|p| p.amount))?;
-    let tranches = tranche_rows(&purchases, Some(&shares), total_after, arith)?;
+    let tranches = tranche_rows(&purchases, &shares, total_after, arith)?;
+    let conversions = conversions
+        .into_iter()
+        .map(|c| c.row(total_after, arith))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(RoundFigures {
         pre_money,
         post_money,
         amount: total,
-        price: Some(price),
+        price,
         pool_increase: round.pool.map(|_| pool_increase),
-        new_shares: Some(new_shares),
+        new_shares,
+        conversions,
         tranches,
     })
+}
+
+/// A conversion with its rounded share count, before ownership is known.
+struct Converted<'s> {
+    instrument: &'static str,
+    investor: &'s str,
+    amount: Decimal,
+    price: Decimal,
+    shares: Decimal,
+    term: &'static str,
+}
+
+impl Converted<'_> {
+    fn row(self, total_after: Decimal, arith: Arith) -> Result<ConversionRow, EngineError> {
+        let ownership = arith.div(self.shares, total_after)?;
+        Ok(ConversionRow {
+            instrument: self.instrument.to_string(),
+            investor: self.investor.to_string(),
+            amount: self.amount,
+            price: Some(self.price),
+            shares: Some(self.shares),
+            term: self.term.to_string(),
+            ownership,
+            implied_post_money: if ownership.is_zero() {
+                None
+            } else {
+                Some(arith.div(self.amount, ownership)?)
+            },
+        })
+    }
+}
+
+/// Shares for each converting instrument at its solved term. A post-money safe at its
+/// cap (or a fixed ownership) receives amount / cap × Company Capitalization shares with
+/// no price rounding (YC's defining identity); every other conversion divides by a
+/// price rounded per [rounding].
+fn convert<'s>(
+    inputs: &Inputs<'_, 's>,
+    sol: &Solution,
+    price: Decimal,
+    rounding: &Rounding,
+    a: Arith,
+) -> Result<Vec<Converted<'s>>, EngineError> {
+    let mut out = Vec::with_capacity(inputs.convertibles.len());
+    for (conv, term) in inputs.convertibles.iter().zip(&sol.terms) {
+        let rule = rounding.conversion_shares;
+        let (shares, conversion_price) = match (term, conv.cap) {
+            (Term::Fixed, _) => {
+                let shares = rule.apply(a.mul(conv.fixed.unwrap_or_default(), sol.capitalization)?);
+                (
+                    shares,
+                    if shares.is_zero() {
+                        price
+                    } else {
+                        a.div(conv.amount, shares)?
+                    },
+                )
+            }
+            (Term::Cap, Some((cap, CapBase::Capitalization))) => {
+                let exact = a.div(a.mul(conv.amount, sol.capitalization)?, cap)?;
+                (rule.apply(exact), rounding.price(a.div(cap, sol.capitalization)?))
+            }
+            (Term::Cap, _) => {
+                let p = solver::prices(inputs, conv, sol, a)?;
+                let cap_price = rounding.price(p.cap.unwrap_or(price));
+                (rule.apply(a.div(conv.amount, cap_price)?), cap_price)
+            }
+            (Term::Discount, _) => {
+                let d = conv.discount.unwrap_or_default();
+                let discount_price = rounding.price(a.mul(price, a.sub(Decimal::ONE, d)?)?);
+                (rule.apply(a.div(conv.amount, discount_price)?), discount_price)
+            }
+            (Term::Price, _) => (rule.apply(a.div(conv.amount, price)?), price),
+        };
+        let term = match term {
+            Term::Fixed => "fixed",
+            Term::Cap | Term::Discount if conv.mfn => "mfn",
+            Term::Cap => "cap",
+            Term::Discount => "discount",
+            Term::Price => "price",
+        };
+        out.push(Converted {
+            instrument: conv.instrument,
+            investor: conv.investor,
+            amount: conv.amount,
+            price: conversion_price,
+            shares,
+            term,
+        });
+    }
+    Ok(out)
 }
 
 /// Adds each purchase to its investor's position (a new investor holds preferred).
@@ -179,19 +290,18 @@ pub fn buy(table: &mut CapTable, purchases: &[Purchase], amounts: &[Decimal], ar
     Ok(())
 }
 
-/// One row per tranche: ownership bought is its shares (or, in percent mode, its money)
-/// over the post-money total, and the implied post-money is amount / ownership.
+/// One row per tranche: ownership bought is its shares over the post-money total, and
+/// the implied post-money is amount / ownership.
 pub fn tranche_rows(
     purchases: &[Purchase],
-    shares: Option<&[Decimal]>,
+    shares: &[Decimal],
     total_after: Decimal,
     arith: Arith,
 ) -> Result<Vec<TrancheRow>, EngineError> {
     purchases
         .iter()
-        .enumerate()
-        .map(|(k, p)| {
-            let held = shares.map_or(p.amount, |s| s[k]);
+        .zip(shares)
+        .map(|(p, &held)| {
             let ownership = arith.div(held, total_after)?;
             let implied_post_money = if ownership.is_zero() {
                 None
@@ -202,7 +312,7 @@ pub fn tranche_rows(
                 investor: p.tranche.investor.clone(),
                 label: p.tranche.label.clone(),
                 amount: p.amount,
-                shares: shares.map(|s| s[k]),
+                shares: Some(held),
                 ownership,
                 implied_post_money,
             })

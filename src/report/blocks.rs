@@ -59,6 +59,9 @@ pub fn report(doc: &Document, outcome: &Outcome) -> Vec<Block> {
     for (i, round) in outcome.rounds.iter().enumerate() {
         out.push(Block::Heading(format!("Round {}: {}", i + 1, round.name)));
         out.push(Block::Facts(round_facts(round, &symbol)));
+        if !round.conversions.is_empty() {
+            out.push(Block::Grid(conversion_grid(round, outcome.mode, &symbol)));
+        }
         out.push(Block::Grid(tranche_grid(round, outcome.mode, &symbol)));
         out.push(Block::Grid(holder_grid(
             &round.holders,
@@ -97,6 +100,48 @@ fn round_facts(r: &RoundOutcome, symbol: &str) -> Vec<(String, String)> {
         facts.push(("Pool increase".into(), format::shares(p)));
     }
     facts
+}
+
+fn conversion_grid(r: &RoundOutcome, mode: Mode, symbol: &str) -> Grid {
+    let shares = mode == Mode::Shares;
+    let mut header = vec!["Converts", "Investor", "Amount", "Term"];
+    if shares {
+        header.extend(["Price", "Shares"]);
+    }
+    header.extend(["Ownership", "Implied post-money"]);
+    let rows = r
+        .conversions
+        .iter()
+        .map(|c| {
+            let mut row = vec![
+                c.instrument.clone(),
+                c.investor.clone(),
+                format::money(c.amount, symbol),
+                c.term.clone(),
+            ];
+            if shares {
+                row.push(c.price.map(|p| format::price(p, symbol)).unwrap_or_default());
+                row.push(c.shares.map(format::shares).unwrap_or_default());
+            }
+            row.push(format::percent(c.ownership));
+            row.push(
+                c.implied_post_money
+                    .map(|v| format::money(v, symbol))
+                    .unwrap_or_else(|| "—".into()),
+            );
+            row
+        })
+        .collect();
+    let numeric = header
+        .iter()
+        .map(|h| !matches!(*h, "Converts" | "Investor" | "Term"))
+        .collect();
+    Grid {
+        header: header.into_iter().map(String::from).collect(),
+        numeric,
+        rows,
+        footer: None,
+    }
 }
 
 fn tranche_grid(r: &RoundOutcome, mode: Mode, symbol: &str) -> Grid {

@@ -2,7 +2,7 @@
 //! dilution as fractions, every field present, null where it does not apply.
 
 use super::format::exact;
-use crate::engine::{HolderRow, Outcome, RoundOutcome, TrancheRow};
+use crate::engine::{ConversionRow, HolderRow, Outcome, RoundOutcome, TrancheRow};
 use crate::scenario::Document;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
@@ -38,9 +38,22 @@ fn round(r: &RoundOutcome) -> Value {
         "price": opt(r.price),
         "pool_increase": opt(r.pool_increase),
         "new_shares": opt(r.new_shares),
-        "conversions": Vec::<Value>::new(),
+        "conversions": r.conversions.iter().map(conversion).collect::<Vec<_>>(),
         "tranches": r.tranches.iter().map(tranche).collect::<Vec<_>>(),
         "holders": r.holders.iter().map(holder).collect::<Vec<_>>(),
+    })
+}
+
+fn conversion(c: &ConversionRow) -> Value {
+    json!({
+        "instrument": c.instrument,
+        "investor": c.investor,
+        "amount": num(c.amount),
+        "price": opt(c.price),
+        "shares": opt(c.shares),
+        "term": c.term,
+        "ownership": num(c.ownership),
+        "implied_post_money": opt(c.implied_post_money),
     })
 }
 

@@ -1,6 +1,7 @@
 //! Scenario files: TOML text → a validated `Document` (metadata, the engine's `Scenario`,
 //! expectations and variants), with every problem in the file reported at once.
 
+pub mod convertibles;
 pub mod expect;
 pub mod holders;
 pub mod reader;
@@ -282,9 +283,14 @@ fn build(
             );
         }
     }
-    let rounds = rounds::read(&top, mode, p);
+    let round_names = round_names(&top);
+    let names = convertibles::RoundNames { names: &round_names };
+    let safes = convertibles::read_safes(&top, &names, p);
+    let notes = convertibles::read_notes(&top, &names, p);
+    let converting = convertibles::converting_rounds(&round_names, &safes, &notes);
+    let rounds = rounds::read(&top, mode, &converting, p);
     let rounding = settings::read(&top, p);
-    for key in ["safe", "note", "exit"] {
+    for key in ["exit"] {
         if let Some(s) = top.key_span(key) {
             let what = if key == "exit" {
                 "[exit]".to_string()
@@ -308,12 +314,31 @@ fn build(
             mode,
             holders,
             rounds,
+            safes,
+            notes,
             rounding,
         },
         expects,
         variants,
         variant: variant.map(str::to_string),
     })
+}
+
+/// The names of the rounds in order, as written (problems are reported by `rounds::read`).
+fn round_names(top: &Table) -> Vec<String> {
+    let Some(DeValue::Array(items)) = top.get("round").map(|n| n.get_ref()) else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|item| match item.get_ref() {
+            DeValue::Table(t) => match t.get("name").map(|n| n.get_ref()) {
+                Some(DeValue::String(s)) => Some(s.to_string()),
+                _ => Some(String::new()),
+            },
+            _ => None,
+        })
+        .collect()
 }
 
 fn strings(top: &Table, key: &str, p: &mut Problems) -> Vec<String> {

@@ -1,7 +1,7 @@
 //! `[[round]]` and `[[round.tranche]]`: the financings, in order.
 
 use super::reader::{Problems, Table};
-use crate::engine::{Mode, PoolTiming, PoolTopUp, Round, Tranche, TrancheAmount, Valuation};
+use crate::engine::{ConversionMethod, Date, Mode, PoolTiming, PoolTopUp, Round, Tranche, TrancheAmount, Valuation};
 use rust_decimal::Decimal;
 use std::collections::HashSet;
 use toml::de::DeValue;
@@ -29,7 +29,9 @@ const KEYS: &[&str] = &[
 const TRANCHE_KEYS: &[&str] = &["investor", "amount", "label", "pro_rata"];
 pub const VALUATION_KEYS: [&str; 4] = ["pre_money", "post_money", "price", "sold"];
 
-pub fn read(top: &Table, mode: Mode, p: &mut Problems) -> Vec<Round> {
+/// `converting` holds the names of rounds in which a safe or note converts: such a
+/// round may have no new money of its own.
+pub fn read(top: &Table, mode: Mode, converting: &HashSet<String>, p: &mut Problems) -> Vec<Round> {
     let mut names = HashSet::new();
     let mut rounds = Vec::new();
     for (entries, span) in top.tables("round", p) {
@@ -51,7 +53,24 @@ pub fn read(top: &Table, mode: Mode, p: &mut Problems) -> Vec<Round> {
         let valuation = valuation(&t, &label, mode, p);
         let amount = t.money("amount", p).map(|v| v.value);
         let class = t.string("class", p).map(|(c, _)| c);
-        let _ = t.date("date", p);
+        let date = t.date("date", p).map(|d| Date {
+            year: i32::from(d.year),
+            month: u32::from(d.month),
+            day: u32::from(d.day),
+        });
+        let conversion_method = if t.get("conversion_method").is_some() {
+            t.choice(
+                "conversion_method",
+                &[
+                    ("percentage-ownership", ConversionMethod::PercentageOwnership),
+                    ("pre-money", ConversionMethod::PreMoney),
+                    ("dollars-invested", ConversionMethod::DollarsInvested),
+                ],
+                p,
+            )
+        } else {
+            Some(ConversionMethod::PercentageOwnership)
+        };
         let (pool, pool_span) = pool(&t, p);
         let pool_timing = if t.get("pool_timing").is_some() {
             t.choice(
@@ -67,6 +86,7 @@ pub fn read(top: &Table, mode: Mode, p: &mut Problems) -> Vec<Round> {
         };
         class_terms(&t, p);
         let mut tranches = tranches(&t, amount.is_some(), p);
+        let converts_here = name.as_ref().is_some_and(|(n, _)| converting.contains(n));
         if tranches.is_empty() {
             if let (Some(a), Some((n, _))) = (amount, &name) {
                 // A round written with a total only is bought by one anonymous investor.
@@ -76,7 +96,7 @@ pub fn read(top: &Table, mode: Mode, p: &mut Problems) -> Vec<Round> {
                     label: None,
                     span: span.clone(),
                 });
-            } else if pool.is_none() {
+            } else if pool.is_none() && !converts_here {
                 p.at(
                     span.clone(),
                     format!("{label} has no new money"),
@@ -84,9 +104,12 @@ pub fn read(top: &Table, mode: Mode, p: &mut Problems) -> Vec<Round> {
                 );
             }
         }
-        if let (Some((name, _)), Some((valuation, valuation_span)), Some(pool_timing)) = (name, valuation, pool_timing)
+        if let (Some((name, _)), Some((valuation, valuation_span)), Some(pool_timing), Some(conversion_method)) =
+            (name, valuation, pool_timing, conversion_method)
         {
             rounds.push(Round {
+                date,
+                conversion_method,
                 class: class.unwrap_or_else(|| name.clone()),
                 name,
                 valuation,
