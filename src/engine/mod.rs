@@ -1,5 +1,6 @@
 //! The pure engine: a validated `Scenario` in, an `Outcome` out. No I/O, no TOML, no terminal.
 
+pub mod anti_dilution;
 pub mod arith;
 pub mod cap_table;
 pub mod conversion;
@@ -25,12 +26,9 @@ use rust_decimal::Decimal;
 pub fn evaluate(scenario: &Scenario) -> Result<Outcome, EngineError> {
     let whole = 0..0;
     let arith = Arith::at(&whole);
-    let mut table = CapTable::from_holders(&scenario.holders);
+    let mut table = CapTable::from_scenario(scenario)?;
     let initial_amounts = table.amounts();
     let initial_fractions = ownership::fractions(&initial_amounts, arith)?;
-    if scenario.mode == Mode::Percent {
-        set_amounts(&mut table, &initial_fractions);
-    }
     let initial = rows(
         &table,
         &initial_amounts,
@@ -50,7 +48,7 @@ pub fn evaluate(scenario: &Scenario) -> Result<Outcome, EngineError> {
     for (index, round) in scenario.rounds.iter().enumerate() {
         let arith = Arith::at(&round.span);
         let convertibles = conversion::converting(scenario, index, round)?;
-        let mut figures = priced_round::apply(&mut table, round, &rounding, &convertibles)?;
+        let mut figures = priced_round::apply(&mut table, round, &rounding, &convertibles, shares)?;
         if !shares {
             for t in &mut figures.tranches {
                 t.shares = None;
@@ -62,9 +60,6 @@ pub fn evaluate(scenario: &Scenario) -> Result<Outcome, EngineError> {
         }
         let after_amounts = table.amounts();
         let after_fractions = ownership::fractions(&after_amounts, arith)?;
-        if scenario.mode == Mode::Percent {
-            set_amounts(&mut table, &after_fractions);
-        }
         let holders = rows(
             &table,
             &before_amounts,
@@ -89,6 +84,7 @@ pub fn evaluate(scenario: &Scenario) -> Result<Outcome, EngineError> {
             pool_increase: figures.pool_increase.filter(|_| shares),
             new_shares: shares.then_some(figures.new_shares),
             conversions: figures.conversions,
+            adjustments: figures.adjustments,
             tranches: figures.tranches,
             holders,
             total_before: share_total(&before_amounts)?,
@@ -115,12 +111,6 @@ pub fn evaluate(scenario: &Scenario) -> Result<Outcome, EngineError> {
         final_holders,
         final_post_money,
     })
-}
-
-fn set_amounts(table: &mut CapTable, amounts: &[Decimal]) {
-    for (p, &a) in table.positions.iter_mut().zip(amounts) {
-        p.amount = a;
-    }
 }
 
 /// One row per position of `table`; positions beyond `before`'s length are new.

@@ -116,6 +116,59 @@ pub enum PoolTopUp {
     Increase(Decimal),
 }
 
+/// Anti-dilution protection of a preferred class (NVCA).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AntiDilution {
+    None,
+    BroadBased,
+    NarrowBased,
+    FullRatchet,
+}
+
+/// The economic terms of a share class.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClassTerms {
+    /// Liquidation preference as a multiple of the money invested (1x by default).
+    pub preference: Decimal,
+    pub participating: bool,
+    /// Total return cap of a participating class, as a multiple of the money invested.
+    pub participation_cap: Option<Decimal>,
+    /// Higher is paid first; equal seniority is pari passu.
+    pub seniority: i64,
+    pub anti_dilution: AntiDilution,
+}
+
+impl Default for ClassTerms {
+    fn default() -> Self {
+        ClassTerms {
+            preference: Decimal::ONE,
+            participating: false,
+            participation_cap: None,
+            seniority: 1,
+            anti_dilution: AntiDilution::None,
+        }
+    }
+}
+
+/// A preferred class held before the first round (`[[class]]`).
+#[derive(Clone, Debug)]
+pub struct ClassDef {
+    pub name: String,
+    /// Issue price per share (share mode); the preference is shares × this × multiple.
+    pub original_price: Option<Decimal>,
+    pub terms: ClassTerms,
+    pub span: Span,
+}
+
+/// `[exit]`: proceeds to distribute, after a given round.
+#[derive(Clone, Debug)]
+pub struct Exit {
+    pub values: Vec<Decimal>,
+    /// Index of the round after which the exit happens; `None` after the last.
+    pub after: Option<usize>,
+    pub span: Span,
+}
+
 /// How the round price treats converting securities (Cooley's three methods).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ConversionMethod {
@@ -187,6 +240,8 @@ pub struct Round {
     pub name: String,
     pub date: Option<Date>,
     pub conversion_method: ConversionMethod,
+    /// Terms of the class this round creates.
+    pub terms: ClassTerms,
     pub valuation: Valuation,
     pub valuation_span: Span,
     /// Total new money, if written; otherwise the sum of the tranches.
@@ -255,7 +310,9 @@ impl Default for Rounding {
 pub struct Scenario {
     pub mode: Mode,
     pub holders: Vec<Holder>,
+    pub classes: Vec<ClassDef>,
     pub rounds: Vec<Round>,
+    pub exit: Option<Exit>,
     pub safes: Vec<Safe>,
     pub notes: Vec<Note>,
     pub rounding: Rounding,

@@ -28,6 +28,8 @@ pub struct RoundOutcome {
     pub new_shares: Option<Decimal>,
     pub conversions: Vec<ConversionRow>,
     pub tranches: Vec<TrancheRow>,
+    /// Anti-dilution adjustments this round triggered.
+    pub adjustments: Vec<Adjustment>,
     pub holders: Vec<HolderRow>,
     /// Fully diluted shares before and after (share mode).
     pub total_before: Option<Decimal>,
@@ -44,6 +46,17 @@ pub struct TrancheRow {
     pub ownership: Decimal,
     /// amount / ownership: what the tranche paid per 100% of the company.
     pub implied_post_money: Option<Decimal>,
+}
+
+/// A protected class's conversion price lowered by a down round.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Adjustment {
+    pub class: String,
+    /// Conversion price before (CP1) and after (CP2) the round.
+    pub before: Decimal,
+    pub after: Decimal,
+    /// As-converted shares the class gained.
+    pub extra_shares: Decimal,
 }
 
 /// A safe or note converting in a round.

@@ -3,13 +3,14 @@
 //! the scenario's rules. Percent mode runs the same equations on fractions of the
 //! company (F = 1) with no rounding. See docs/methodology.md, "Share mode".
 
+use super::anti_dilution;
 use super::arith::Arith;
 use super::cap_table::CapTable;
 use super::conversion::{CapBase, Convertible};
 use super::error::EngineError;
 use super::model::{ConversionMethod, HolderKind, PoolTiming, PoolTopUp, Round, Rounding, Valuation};
 use super::option_pool;
-use super::outcome::{ConversionRow, TrancheRow};
+use super::outcome::{Adjustment, ConversionRow, TrancheRow};
 use super::solver::{self, Inputs, PoolRule, Pricing, Solution, Term};
 use super::tranches::{self, Purchase};
 use rust_decimal::Decimal;
@@ -24,6 +25,7 @@ pub struct RoundFigures {
     pub new_shares: Decimal,
     pub conversions: Vec<ConversionRow>,
     pub tranches: Vec<TrancheRow>,
+    pub adjustments: Vec<Adjustment>,
 }
 
 /// Pre- and post-money from the round's valuation, for valuations that give a money figure.
@@ -61,6 +63,7 @@ pub fn apply(
     round: &Round,
     rounding: &Rounding,
     convertibles: &[Convertible],
+    protect: bool,
 ) -> Result<RoundFigures, EngineError> {
     let arith = Arith::at(&round.span);
     let fully_diluted = arith.sum(table.positions.iter().map(|p| p.amount))?;
@@ -113,9 +116,14 @@ pub fn apply(
     }
     let conversions = convert(&inputs, &solution, price, rounding, arith)?;
     let conversion_shares = arith.sum(conversions.iter().map(|c| c.shares))?;
-    for c in &conversions {
-        let i = table.position_of(c.investor, HolderKind::Preferred);
-        table.positions[i].amount = arith.add(table.positions[i].amount, c.shares)?;
+    if !conversions.is_empty() {
+        // Converted safes and notes form their own class, preferred for the amount converted.
+        let class = table.class_of(&format!("{} (conversion)", round.class), true, round.terms);
+        for c in &conversions {
+            let i = table.position_of(c.investor, HolderKind::Preferred);
+            table.add(i, class, c.shares, arith)?;
+            table.classes[class].invested = arith.add(table.classes[class].invested, c.amount)?;
+        }
     }
 
     // New money: pro rata rights are measured against F + S, after conversion.
@@ -168,9 +176,24 @@ pub fn apply(
             Some(i) => i,
             None => table.position_of("Option pool", HolderKind::Pool),
         };
-        table.positions[i].amount = arith.add(table.positions[i].amount, pool_increase)?;
+        let class = match table.positions[i].holdings.first() {
+            Some(h) => h.class,
+            None => table.class_of("Common", false, Default::default()),
+        };
+        table.add(i, class, pool_increase, arith)?;
     }
-    buy(table, &purchases, &shares, arith)?;
+    let class = table.class_of(&round.class, true, round.terms);
+    if table.classes[class].original_price.is_none() {
+        table.classes[class].original_price = Some(price);
+        table.classes[class].conversion_price = Some(price);
+    }
+    table.classes[class].invested = arith.add(table.classes[class].invested, total)?;
+    buy(table, class, &purchases, &shares, arith)?;
+    let adjustments = if protect {
+        anti_dilution::adjust(table, class, price, fully_diluted, total, new_shares, arith)?
+    } else {
+        Vec::new()
+    };
 
     let total_after = arith.sum(table.positions.iter().map(|p| p.amount))?;
     let tranches = tranche_rows(&purchases, &shares, total_after, arith)?;
@@ -187,6 +210,7 @@ pub fn apply(
         new_shares,
         conversions,
         tranches,
+        adjustments,
     })
 }
 
@@ -281,11 +305,17 @@ fn convert<'s>(
     Ok(out)
 }
 
-/// Adds each purchase to its investor's position (a new investor holds preferred).
-pub fn buy(table: &mut CapTable, purchases: &[Purchase], amounts: &[Decimal], arith: Arith) -> Result<(), EngineError> {
-    for (p, &amount) in purchases.iter().zip(amounts) {
+/// Issues each purchase's shares of the round's class (a new investor holds preferred).
+fn buy(
+    table: &mut CapTable,
+    class: usize,
+    purchases: &[Purchase],
+    shares: &[Decimal],
+    arith: Arith,
+) -> Result<(), EngineError> {
+    for (p, &n) in purchases.iter().zip(shares) {
         let i = table.position_of(&p.tranche.investor, HolderKind::Preferred);
-        table.positions[i].amount = arith.add(table.positions[i].amount, amount)?;
+        table.add(i, class, n, arith)?;
     }
     Ok(())
 }

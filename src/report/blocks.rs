@@ -63,6 +63,9 @@ pub fn report(doc: &Document, outcome: &Outcome) -> Vec<Block> {
             out.push(Block::Grid(conversion_grid(round, outcome.mode, &symbol)));
         }
         out.push(Block::Grid(tranche_grid(round, outcome.mode, &symbol)));
+        if !round.adjustments.is_empty() {
+            out.push(Block::Grid(adjustment_grid(round, &symbol)));
+        }
         out.push(Block::Grid(holder_grid(
             &round.holders,
             outcome.mode,
@@ -139,6 +142,33 @@ fn conversion_grid(r: &RoundOutcome, mode: Mode, symbol: &str) -> Grid {
     Grid {
         header: header.into_iter().map(String::from).collect(),
         numeric,
+        rows,
+        footer: None,
+    }
+}
+
+fn adjustment_grid(r: &RoundOutcome, symbol: &str) -> Grid {
+    let header = [
+        "Anti-dilution: class",
+        "Conversion price before",
+        "after",
+        "Extra as-converted shares",
+    ];
+    let rows = r
+        .adjustments
+        .iter()
+        .map(|a| {
+            vec![
+                a.class.clone(),
+                format::price(a.before, symbol),
+                format::price(a.after, symbol),
+                format::shares(a.extra_shares),
+            ]
+        })
+        .collect();
+    Grid {
+        header: header.iter().map(|h| h.to_string()).collect(),
+        numeric: vec![false, true, true, true],
         rows,
         footer: None,
     }

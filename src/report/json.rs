@@ -41,6 +41,12 @@ fn round(r: &RoundOutcome) -> Value {
         "conversions": r.conversions.iter().map(conversion).collect::<Vec<_>>(),
         "tranches": r.tranches.iter().map(tranche).collect::<Vec<_>>(),
         "holders": r.holders.iter().map(holder).collect::<Vec<_>>(),
+        "adjustments": r.adjustments.iter().map(|a| json!({
+            "class": a.class,
+            "conversion_price_before": num(a.before),
+            "conversion_price_after": num(a.after),
+            "extra_shares": num(a.extra_shares),
+        })).collect::<Vec<_>>(),
     })
 }
 

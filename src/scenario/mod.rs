@@ -1,7 +1,9 @@
 //! Scenario files: TOML text → a validated `Document` (metadata, the engine's `Scenario`,
 //! expectations and variants), with every problem in the file reported at once.
 
+pub mod classes;
 pub mod convertibles;
+pub mod exit;
 pub mod expect;
 pub mod holders;
 pub mod reader;
@@ -14,7 +16,6 @@ use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::engine::{HolderKind, Scenario};
 use expect::Expect;
 use reader::{Node, Problems, Table};
-use std::collections::HashSet;
 use std::ops::Range;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
@@ -39,15 +40,6 @@ const TOP_KEYS: &[&str] = &[
     "exit",
     "variant",
     "expect",
-];
-const CLASS_KEYS: &[&str] = &[
-    "name",
-    "original_price",
-    "preference",
-    "participating",
-    "participation_cap",
-    "seniority",
-    "anti_dilution",
 ];
 
 #[derive(Clone, Debug)]
@@ -266,10 +258,10 @@ fn build(
     let currency = top.string("currency", p).map_or_else(|| "USD".to_string(), |(c, _)| c);
     let description = top.string("description", p).map(|(d, _)| d);
     let sources = strings(&top, "sources", p);
-    let classes = classes(&top, p);
+    let classes = classes::read(&top, p);
     let (mode, holders) = holders::read(&top, p);
     for h in &holders {
-        if h.kind == HolderKind::Preferred && !classes.contains(&h.class) {
+        if h.kind == HolderKind::Preferred && !classes.iter().any(|c| c.name == h.class) {
             p.at(
                 h.span.clone(),
                 format!(
@@ -290,6 +282,7 @@ fn build(
     let converting = convertibles::converting_rounds(&round_names, &safes, &notes);
     let rounds = rounds::read(&top, mode, &converting, p);
     let rounding = settings::read(&top, p);
+    let exit = exit::read(&top, &round_names, p);
     for key in ["exit"] {
         if let Some(s) = top.key_span(key) {
             let what = if key == "exit" {
@@ -313,7 +306,9 @@ fn build(
         scenario: Scenario {
             mode,
             holders,
+            classes,
             rounds,
+            exit,
             safes,
             notes,
             rounding,
@@ -367,40 +362,4 @@ fn strings(top: &Table, key: &str, p: &mut Problems) -> Vec<String> {
             Vec::new()
         }
     }
-}
-
-/// `[[class]]` names, with their terms validated (they take effect in exits).
-fn classes(top: &Table, p: &mut Problems) -> HashSet<String> {
-    let mut names = HashSet::new();
-    for (entries, span) in top.tables("class", p) {
-        let t = Table::new(entries, span, "[[class]]");
-        t.check_keys(CLASS_KEYS, p);
-        if let Some((n, s)) = t.name("name", p) {
-            if !names.insert(n.clone()) {
-                p.at(
-                    s,
-                    format!("class \"{n}\" is defined twice"),
-                    Some("class names must be unique".into()),
-                );
-            }
-        }
-        let _ = t.money("original_price", p);
-        let _ = t.multiple("preference", p);
-        let _ = t.boolean("participating", p);
-        let _ = t.multiple("participation_cap", p);
-        let _ = t.integer("seniority", 0..1_000_000, p);
-        if t.get("anti_dilution").is_some() {
-            let _ = t.choice(
-                "anti_dilution",
-                &[
-                    ("none", ()),
-                    ("broad-based", ()),
-                    ("narrow-based", ()),
-                    ("full-ratchet", ()),
-                ],
-                p,
-            );
-        }
-    }
-    names
 }

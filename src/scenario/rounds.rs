@@ -84,7 +84,7 @@ pub fn read(top: &Table, mode: Mode, converting: &HashSet<String>, p: &mut Probl
         } else {
             Some(PoolTiming::PreMoney)
         };
-        class_terms(&t, p);
+        let terms = super::classes::terms(&t, p);
         let mut tranches = tranches(&t, amount.is_some(), p);
         let converts_here = name.as_ref().is_some_and(|(n, _)| converting.contains(n));
         if tranches.is_empty() {
@@ -110,6 +110,7 @@ pub fn read(top: &Table, mode: Mode, converting: &HashSet<String>, p: &mut Probl
             rounds.push(Round {
                 date,
                 conversion_method,
+                terms,
                 class: class.unwrap_or_else(|| name.clone()),
                 name,
                 valuation,
@@ -223,37 +224,6 @@ fn pool(t: &Table, p: &mut Problems) -> (Option<PoolTopUp>, Option<std::ops::Ran
             Some(node.span()),
         ),
         (None, None) => (None, None),
-    }
-}
-
-/// Class terms on a round are validated now; they take effect in exits and anti-dilution.
-fn class_terms(t: &Table, p: &mut Problems) {
-    let _ = t.multiple("preference", p);
-    let _ = t.boolean("participating", p);
-    let _ = t.multiple("participation_cap", p);
-    let _ = t.integer("seniority", 0..1_000_000, p);
-    if t.get("anti_dilution").is_some() {
-        let _ = t.choice(
-            "anti_dilution",
-            &[
-                ("none", ()),
-                ("broad-based", ()),
-                ("narrow-based", ()),
-                ("full-ratchet", ()),
-            ],
-            p,
-        );
-    }
-    if t.get("conversion_method").is_some() {
-        let _ = t.choice(
-            "conversion_method",
-            &[
-                ("percentage-ownership", ()),
-                ("pre-money", ()),
-                ("dollars-invested", ()),
-            ],
-            p,
-        );
     }
 }
 
