@@ -14,6 +14,7 @@ pub mod priced_round;
 pub mod rounding;
 pub mod solver;
 pub mod tranches;
+pub mod waterfall;
 
 use arith::Arith;
 use cap_table::CapTable;
@@ -42,6 +43,8 @@ pub fn evaluate(scenario: &Scenario) -> Result<Outcome, EngineError> {
     let mut before_amounts = table.amounts();
     let mut before_fractions = initial_fractions.clone();
     let mut rounds = Vec::with_capacity(scenario.rounds.len());
+    let exit_after = scenario.exit.as_ref().and_then(|e| e.after);
+    let mut exit_table = None;
     // Percent mode runs the share-mode equations on fractions (F = 1), unrounded.
     let shares = scenario.mode == Mode::Shares;
     let rounding = if shares { scenario.rounding } else { Rounding::EXACT };
@@ -92,7 +95,23 @@ pub fn evaluate(scenario: &Scenario) -> Result<Outcome, EngineError> {
         });
         before_amounts = table.amounts();
         before_fractions = after_fractions;
+        if exit_after == Some(index) {
+            exit_table = Some(table.clone());
+        }
     }
+    let (exits, breakpoints) = match &scenario.exit {
+        Some(exit) => {
+            let at = exit_table.as_ref().unwrap_or(&table);
+            let waterfall = waterfall::Waterfall::new(at, &exit.span)?;
+            let exits = exit
+                .values
+                .iter()
+                .map(|&x| waterfall.at(x))
+                .collect::<Result<Vec<_>, _>>()?;
+            (exits, waterfall.breakpoints()?)
+        }
+        None => (Vec::new(), Vec::new()),
+    };
 
     let final_post_money = rounds.last().map(|r| r.post_money);
     let final_holders = rows(
@@ -110,6 +129,8 @@ pub fn evaluate(scenario: &Scenario) -> Result<Outcome, EngineError> {
         rounds,
         final_holders,
         final_post_money,
+        exits,
+        breakpoints,
     })
 }
 

@@ -15,6 +15,44 @@ pub struct Outcome {
     pub final_holders: Vec<HolderRow>,
     /// The post-money valuation the final values are taken at (the last round's, if any).
     pub final_post_money: Option<Decimal>,
+    /// One waterfall per `[exit]` value.
+    pub exits: Vec<ExitOutcome>,
+    /// Exit values where a class's payout changes regime.
+    pub breakpoints: Vec<Breakpoint>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExitOutcome {
+    pub value: Decimal,
+    pub payouts: Vec<Payout>,
+    pub classes: Vec<ClassPayout>,
+    /// What one common share receives.
+    pub common_per_share: Decimal,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Payout {
+    pub holder: String,
+    pub amount: Decimal,
+    /// Whether the holder's preferred converted to common (`None`: holds no preferred).
+    pub converted: Option<bool>,
+    /// Payout over the money the holder invested (`None` if it invested nothing).
+    pub multiple: Option<Decimal>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClassPayout {
+    pub class: String,
+    pub amount: Decimal,
+    pub per_share: Option<Decimal>,
+    pub converted: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Breakpoint {
+    pub value: Decimal,
+    pub class: String,
+    pub event: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]

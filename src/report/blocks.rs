@@ -84,7 +84,93 @@ pub fn report(doc: &Document, outcome: &Outcome) -> Vec<Block> {
         grid.footer = Some(totals(outcome, last, &symbol));
         out.push(Block::Grid(grid));
     }
+    if !outcome.exits.is_empty() {
+        out.push(Block::Heading("Exit waterfall".into()));
+        out.push(Block::Grid(waterfall_grid(outcome, &symbol)));
+        out.push(Block::Grid(class_grid(outcome, &symbol)));
+    }
+    if !outcome.breakpoints.is_empty() {
+        out.push(Block::Heading(
+            "Breakpoints (exit values where a payout changes regime)".into(),
+        ));
+        let rows = outcome
+            .breakpoints
+            .iter()
+            .map(|b| vec![format::money(b.value, &symbol), b.class.clone(), b.event.clone()])
+            .collect();
+        out.push(Block::Grid(Grid {
+            header: vec!["Exit value".into(), "Class".into(), "Event".into()],
+            numeric: vec![true, false, false],
+            rows,
+            footer: None,
+        }));
+    }
     out
+}
+
+/// Holders down, exit values across: each cell the payout (and the multiple on money in).
+fn waterfall_grid(outcome: &Outcome, symbol: &str) -> Grid {
+    let mut header = vec!["Holder".to_string()];
+    header.extend(
+        outcome
+            .exits
+            .iter()
+            .map(|e| format!("at {}", format::money(e.value, symbol))),
+    );
+    let holders = outcome.exits.first().map_or(0, |e| e.payouts.len());
+    let rows = (0..holders)
+        .map(|i| {
+            let mut row = vec![outcome.exits[0].payouts[i].holder.clone()];
+            for e in &outcome.exits {
+                let p = &e.payouts[i];
+                let mut cell = format::money(p.amount, symbol);
+                if let Some(m) = p.multiple {
+                    cell.push_str(&format!(" ({}x)", m.round_dp(2).normalize()));
+                }
+                row.push(cell);
+            }
+            row
+        })
+        .collect();
+    let mut footer = vec!["Per common share".to_string()];
+    footer.extend(outcome.exits.iter().map(|e| format::price(e.common_per_share, symbol)));
+    let numeric = (0..header.len()).map(|i| i > 0).collect();
+    Grid {
+        header,
+        numeric,
+        rows,
+        footer: Some(footer),
+    }
+}
+
+/// Preferred classes down, exit values across: payout, and whether the class converted.
+fn class_grid(outcome: &Outcome, symbol: &str) -> Grid {
+    let mut header = vec!["Class".to_string()];
+    header.extend(
+        outcome
+            .exits
+            .iter()
+            .map(|e| format!("at {}", format::money(e.value, symbol))),
+    );
+    let classes = outcome.exits.first().map_or(0, |e| e.classes.len());
+    let rows = (0..classes)
+        .map(|i| {
+            let mut row = vec![outcome.exits[0].classes[i].class.clone()];
+            for e in &outcome.exits {
+                let c = &e.classes[i];
+                let how = if c.converted { "converted" } else { "preference" };
+                row.push(format!("{} ({how})", format::money(c.amount, symbol)));
+            }
+            row
+        })
+        .collect();
+    let numeric = (0..header.len()).map(|i| i > 0).collect();
+    Grid {
+        header,
+        numeric,
+        rows,
+        footer: None,
+    }
 }
 
 fn round_facts(r: &RoundOutcome, symbol: &str) -> Vec<(String, String)> {

@@ -23,7 +23,27 @@ pub fn value(doc: &Document, outcome: &Outcome) -> Value {
         "mode": outcome.mode.as_str(),
         "rounds": outcome.rounds.iter().map(round).collect::<Vec<_>>(),
         "final": { "holders": outcome.final_holders.iter().map(holder).collect::<Vec<_>>() },
-        "exits": Vec::<Value>::new(),
+        "exits": outcome.exits.iter().map(|e| json!({
+            "value": num(e.value),
+            "payouts": e.payouts.iter().map(|p| json!({
+                "holder": p.holder,
+                "amount": num(p.amount),
+                "converted": p.converted,
+                "multiple": opt(p.multiple),
+            })).collect::<Vec<_>>(),
+            "classes": e.classes.iter().map(|c| json!({
+                "class": c.class,
+                "amount": num(c.amount),
+                "per_share": opt(c.per_share),
+                "converted": c.converted,
+            })).collect::<Vec<_>>(),
+            "common_per_share": num(e.common_per_share),
+        })).collect::<Vec<_>>(),
+        "breakpoints": outcome.breakpoints.iter().map(|b| json!({
+            "value": num(b.value),
+            "class": b.class,
+            "event": b.event,
+        })).collect::<Vec<_>>(),
         "description": doc.description,
         "sources": doc.sources,
     })

@@ -283,20 +283,6 @@ fn build(
     let rounds = rounds::read(&top, mode, &converting, p);
     let rounding = settings::read(&top, p);
     let exit = exit::read(&top, &round_names, p);
-    for key in ["exit"] {
-        if let Some(s) = top.key_span(key) {
-            let what = if key == "exit" {
-                "[exit]".to_string()
-            } else {
-                format!("[[{key}]]")
-            };
-            p.at(
-                s,
-                format!("{what} is not supported by this version of calc yet"),
-                Some("remove it for now; see the open issues".into()),
-            );
-        }
-    }
     let expects = expect::read(&top, text, p);
     Some(Document {
         title,

@@ -1,0 +1,390 @@
+//! The exit waterfall: who receives what when the company is sold for X.
+//!
+//! Preferences are paid by seniority (highest first, pro rata to preference within a
+//! level). Once every preference is covered, what is left is shared per as-converted
+//! share at a common payout q per share, and each class takes, as a function of q:
+//!
+//!   non-participating            max(pref, q·s)               (converts when q·s > pref)
+//!   participating                pref + q·s
+//!   participating, capped at K   max(min(pref + q·s, K), q·s) (converts when q·s > K)
+//!   common                       q·s
+//!   options with strike k        max(q − k, 0)·s              (exercise when q > k; the
+//!                                                              strike joins the proceeds)
+//!   the unallocated pool         nothing
+//!
+//! Every term is continuous and non-decreasing in q, so the total X(q) is too, and it is
+//! linear between the thresholds where some class changes regime. Those thresholds are
+//! the breakpoints; X(q) = X is solved exactly on the segment that holds X. Each
+//! class's choice to convert is then the best reply to q, which is the stable set of
+//! conversions. See docs/methodology.md, "Exit waterfall".
+
+use super::arith::Arith;
+use super::cap_table::CapTable;
+use super::error::EngineError;
+use super::model::{HolderKind, Span};
+use super::outcome::{Breakpoint, ClassPayout, ExitOutcome, Payout};
+use rust_decimal::Decimal;
+
+/// One claimant on the proceeds: a preferred class, or a common-like block of shares.
+#[derive(Clone, Debug)]
+struct Claim {
+    /// Index into `table.classes` for preferred claims.
+    class: Option<usize>,
+    shares: Decimal,
+    preference: Decimal,
+    seniority: i64,
+    participating: bool,
+    /// Total return cap (money) of a capped participating class.
+    cap: Option<Decimal>,
+    /// Exercise price per share of options and warrants.
+    strike: Decimal,
+}
+
+impl Claim {
+    /// What this claim receives when the common payout per share is `q`.
+    fn payout(&self, q: Decimal, a: Arith) -> Result<Decimal, EngineError> {
+        let shared = a.mul(q, self.shares)?;
+        if self.class.is_none() {
+            return Ok(a.mul(a.sub(q, self.strike)?.max(Decimal::ZERO), self.shares)?);
+        }
+        if !self.participating {
+            return Ok(self.preference.max(shared));
+        }
+        let participating = a.add(self.preference, shared)?;
+        Ok(match self.cap {
+            Some(cap) => participating.min(cap).max(shared),
+            None => participating,
+        })
+    }
+
+    fn converted(&self, q: Decimal, a: Arith) -> Result<bool, EngineError> {
+        let shared = a.mul(q, self.shares)?;
+        Ok(match (self.participating, self.cap) {
+            (false, _) => shared > self.preference,
+            (true, Some(cap)) => shared > cap,
+            (true, None) => false,
+        })
+    }
+
+    /// The values of q where this claim changes regime, with what happens there.
+    fn thresholds(&self, a: Arith) -> Result<Vec<(Decimal, &'static str)>, EngineError> {
+        if self.shares.is_zero() {
+            return Ok(Vec::new());
+        }
+        Ok(match (self.class, self.participating, self.cap) {
+            (None, _, _) if self.strike > Decimal::ZERO => vec![(self.strike, "options exercise")],
+            (None, _, _) => Vec::new(),
+            (Some(_), false, _) => vec![(a.div(self.preference, self.shares)?, "converts to common")],
+            (Some(_), true, Some(cap)) => vec![
+                (
+                    a.div(a.sub(cap, self.preference)?, self.shares)?,
+                    "reaches its participation cap",
+                ),
+                (a.div(cap, self.shares)?, "converts to common (above its cap)"),
+            ],
+            (Some(_), true, None) => Vec::new(),
+        })
+    }
+}
+
+/// The waterfall of one cap table, prepared once and evaluated at many exit values.
+pub struct Waterfall<'t> {
+    table: &'t CapTable,
+    claims: Vec<Claim>,
+    /// For each position, its claims: (claim index, shares of that claim it holds).
+    holdings: Vec<Vec<(usize, Decimal)>>,
+    /// Sorted regime thresholds in q with X at each.
+    knots: Vec<(Decimal, Decimal)>,
+    /// Shares sharing in the residual beyond the last threshold.
+    final_slope: Decimal,
+    total_preference: Decimal,
+    span: Span,
+}
+
+impl<'t> Waterfall<'t> {
+    pub fn new(table: &'t CapTable, span: &Span) -> Result<Self, EngineError> {
+        let a = Arith::at(span);
+        let mut claims: Vec<Claim> = Vec::new();
+        let mut class_claim: Vec<Option<usize>> = vec![None; table.classes.len()];
+        let mut holdings = Vec::with_capacity(table.positions.len());
+        for p in &table.positions {
+            let mut mine = Vec::new();
+            for h in &p.holdings {
+                let class = &table.classes[h.class];
+                if p.kind == HolderKind::Pool || h.shares.is_zero() {
+                    continue;
+                }
+                let index = if class.preferred {
+                    match class_claim[h.class] {
+                        Some(i) => i,
+                        None => {
+                            let terms = class.terms;
+                            claims.push(Claim {
+                                class: Some(h.class),
+                                shares: table.class_shares(h.class),
+                                preference: a.mul(class.invested, terms.preference)?,
+                                seniority: terms.seniority,
+                                participating: terms.participating,
+                                cap: match terms.participation_cap {
+                                    Some(m) => Some(a.mul(class.invested, m)?),
+                                    None => None,
+                                },
+                                strike: Decimal::ZERO,
+                            });
+                            class_claim[h.class] = Some(claims.len() - 1);
+                            claims.len() - 1
+                        }
+                    }
+                } else {
+                    claims.push(Claim {
+                        class: None,
+                        shares: h.shares,
+                        preference: Decimal::ZERO,
+                        seniority: 0,
+                        participating: true,
+                        cap: None,
+                        strike: if matches!(p.kind, HolderKind::Options | HolderKind::Warrants) {
+                            p.strike.unwrap_or_default()
+                        } else {
+                            Decimal::ZERO
+                        },
+                    });
+                    claims.len() - 1
+                };
+                mine.push((index, h.shares));
+            }
+            holdings.push(mine);
+        }
+        let total_preference = a.sum(claims.iter().map(|c| c.preference))?;
+        let mut thresholds = Vec::new();
+        for c in &claims {
+            for (q, _) in c.thresholds(a)? {
+                if q > Decimal::ZERO {
+                    thresholds.push(q);
+                }
+            }
+        }
+        thresholds.sort();
+        thresholds.dedup();
+        let mut w = Waterfall {
+            table,
+            claims,
+            holdings,
+            knots: Vec::with_capacity(thresholds.len() + 1),
+            final_slope: Decimal::ZERO,
+            total_preference,
+            span: span.clone(),
+        };
+        w.knots.push((Decimal::ZERO, total_preference));
+        for q in thresholds {
+            let x = w.total_at(q, a)?;
+            w.knots.push((q, x));
+        }
+        w.final_slope = a.sum(w.claims.iter().map(|c| c.shares))?;
+        Ok(w)
+    }
+
+    fn total_at(&self, q: Decimal, a: Arith) -> Result<Decimal, EngineError> {
+        let mut x = Decimal::ZERO;
+        for c in &self.claims {
+            x = a.add(x, c.payout(q, a)?)?;
+        }
+        Ok(x)
+    }
+
+    /// The common payout per share at proceeds `x` (above the preference stack).
+    fn per_share(&self, x: Decimal, a: Arith) -> Result<Decimal, EngineError> {
+        let k = self.knots.partition_point(|&(_, at)| at <= x);
+        let (q0, x0) = self.knots[k.saturating_sub(1)];
+        match self.knots.get(k) {
+            Some(&(q1, x1)) => {
+                // Linear on [q0, q1]: interpolate exactly.
+                let rise = a.sub(x1, x0)?;
+                Ok(a.add(q0, a.div(a.mul(a.sub(x, x0)?, a.sub(q1, q0)?)?, rise)?)?)
+            }
+            None => {
+                if self.final_slope.is_zero() {
+                    return Err(EngineError::new(
+                        &self.span,
+                        "no holder can receive what is left after the preferences",
+                    )
+                    .with_hint("the table has no common, options or participating shares outside the pool"));
+                }
+                Ok(a.add(q0, a.div(a.sub(x, x0)?, self.final_slope)?)?)
+            }
+        }
+    }
+
+    /// Claim payouts at proceeds `x`, and the common payout per share.
+    fn claim_payouts(&self, x: Decimal, a: Arith) -> Result<(Vec<Decimal>, Decimal), EngineError> {
+        if x > self.total_preference {
+            let q = self.per_share(x, a)?;
+            let payouts = self.claims.iter().map(|c| c.payout(q, a)).collect::<Result<_, _>>()?;
+            return Ok((payouts, q));
+        }
+        // Within the preference stack: by seniority, pro rata to preference in a level.
+        let mut payouts = vec![Decimal::ZERO; self.claims.len()];
+        let mut levels: Vec<i64> = self
+            .claims
+            .iter()
+            .filter(|c| c.class.is_some())
+            .map(|c| c.seniority)
+            .collect();
+        levels.sort_unstable_by(|l, r| r.cmp(l));
+        levels.dedup();
+        let mut left = x;
+        for level in levels {
+            let owed = a.sum(
+                self.claims
+                    .iter()
+                    .filter(|c| c.class.is_some() && c.seniority == level)
+                    .map(|c| c.preference),
+            )?;
+            if owed.is_zero() {
+                continue;
+            }
+            let paid = left.min(owed);
+            for (i, c) in self.claims.iter().enumerate() {
+                if c.class.is_some() && c.seniority == level {
+                    payouts[i] = a.div(a.mul(c.preference, paid)?, owed)?;
+                }
+            }
+            left = a.sub(left, paid)?;
+        }
+        Ok((payouts, Decimal::ZERO))
+    }
+
+    pub fn at(&self, x: Decimal) -> Result<ExitOutcome, EngineError> {
+        let a = Arith::at(&self.span);
+        let (claim_payouts, q) = self.claim_payouts(x, a)?;
+        let mut payouts = Vec::with_capacity(self.table.positions.len());
+        for (p, mine) in self.table.positions.iter().zip(&self.holdings) {
+            let mut amount = Decimal::ZERO;
+            let mut converted = None;
+            for &(claim, shares) in mine {
+                let c = &self.claims[claim];
+                let part = if c.shares == shares {
+                    claim_payouts[claim]
+                } else {
+                    a.div(a.mul(claim_payouts[claim], shares)?, c.shares)?
+                };
+                amount = a.add(amount, part)?;
+                if c.class.is_some() {
+                    converted = Some(converted.unwrap_or(false) || c.converted(q, a)?);
+                }
+            }
+            payouts.push(Payout {
+                holder: p.name.clone(),
+                amount,
+                converted,
+                multiple: None,
+            });
+        }
+        settle(&mut payouts, x, a)?;
+        for (payout, p) in payouts.iter_mut().zip(&self.table.positions) {
+            let invested = invested_by(self.table, p, a)?;
+            if !invested.is_zero() {
+                payout.multiple = Some(a.div(payout.amount, invested)?);
+            }
+        }
+        let mut classes = Vec::new();
+        for (i, c) in self.claims.iter().enumerate() {
+            if let Some(class) = c.class {
+                classes.push(ClassPayout {
+                    class: self.table.classes[class].name.clone(),
+                    amount: claim_payouts[i],
+                    per_share: if c.shares.is_zero() {
+                        None
+                    } else {
+                        Some(a.div(claim_payouts[i], c.shares)?)
+                    },
+                    converted: c.converted(q, a)?,
+                });
+            }
+        }
+        Ok(ExitOutcome {
+            value: x,
+            payouts,
+            classes,
+            common_per_share: q,
+        })
+    }
+
+    /// Exit values where some class changes regime, in increasing order.
+    pub fn breakpoints(&self) -> Result<Vec<Breakpoint>, EngineError> {
+        let a = Arith::at(&self.span);
+        let mut out = Vec::new();
+        // Each seniority level's preferences fully paid.
+        let mut levels: Vec<i64> = self
+            .claims
+            .iter()
+            .filter(|c| c.class.is_some())
+            .map(|c| c.seniority)
+            .collect();
+        levels.sort_unstable_by(|l, r| r.cmp(l));
+        levels.dedup();
+        let mut paid = Decimal::ZERO;
+        for level in levels {
+            let level_claims: Vec<&Claim> = self
+                .claims
+                .iter()
+                .filter(|c| c.class.is_some() && c.seniority == level)
+                .collect();
+            paid = a.add(paid, a.sum(level_claims.iter().map(|c| c.preference))?)?;
+            for c in level_claims {
+                out.push(Breakpoint {
+                    value: paid,
+                    class: self.class_name(c),
+                    event: "preference fully paid".to_string(),
+                });
+            }
+        }
+        for c in &self.claims {
+            for (q, event) in c.thresholds(a)? {
+                if q > Decimal::ZERO {
+                    out.push(Breakpoint {
+                        value: self.total_at(q, a)?,
+                        class: self.class_name(c),
+                        event: event.to_string(),
+                    });
+                }
+            }
+        }
+        out.sort_by(|l, r| l.value.cmp(&r.value).then_with(|| l.class.cmp(&r.class)));
+        out.dedup_by(|l, r| l.value == r.value && l.class == r.class && l.event == r.event);
+        Ok(out)
+    }
+
+    fn class_name(&self, c: &Claim) -> String {
+        match c.class {
+            Some(i) => self.table.classes[i].name.clone(),
+            None => format!("options at {}", c.strike.normalize()),
+        }
+    }
+}
+
+/// Money a position put in, across its preferred holdings.
+fn invested_by(table: &CapTable, p: &super::cap_table::Position, a: Arith) -> Result<Decimal, EngineError> {
+    let mut total = Decimal::ZERO;
+    for h in &p.holdings {
+        let class = &table.classes[h.class];
+        if class.preferred && !class.issued.is_zero() && !class.invested.is_zero() {
+            total = a.add(total, a.div(a.mul(class.invested, h.issued)?, class.issued)?)?;
+        }
+    }
+    Ok(total)
+}
+
+/// Makes the payouts add up to exactly `x`: the rounding residue of the divisions
+/// (a few units of 10^-28 at most) goes to the largest payout.
+fn settle(payouts: &mut [Payout], x: Decimal, a: Arith) -> Result<(), EngineError> {
+    let total = a.sum(payouts.iter().map(|p| p.amount))?;
+    let residue = a.sub(x, total)?;
+    if residue.is_zero() {
+        return Ok(());
+    }
+    if let Some(largest) = payouts.iter_mut().max_by(|l, r| l.amount.cmp(&r.amount)) {
+        largest.amount = a.add(largest.amount, residue)?;
+    }
+    Ok(())
+}
