@@ -102,7 +102,9 @@ pub fn evaluate(scenario: &Scenario) -> Result<Outcome, EngineError> {
     let (exits, breakpoints) = match &scenario.exit {
         Some(exit) => {
             let at = exit_table.as_ref().unwrap_or(&table);
-            let waterfall = waterfall::Waterfall::new(at, &exit.span)?;
+            let done = exit.after.map_or(scenario.rounds.len(), |i| i + 1);
+            let unconverted: Vec<&Safe> = scenario.safes.iter().filter(|s| s.converts_at >= done).collect();
+            let waterfall = waterfall::Waterfall::new(at, &unconverted, &exit.span)?;
             let exits = exit
                 .values
                 .iter()

@@ -17,13 +17,20 @@
 //! the breakpoints; X(q) = X is solved exactly on the segment that holds X. Each
 //! class's choice to convert is then the best reply to q, which is the stable set of
 //! conversions. See docs/methodology.md, "Exit waterfall".
+//!
+//! A safe that has not converted by the exit takes the greater of its purchase amount
+//! and its as-converted value (YC post-money safe, "Liquidity Event"): it enters as a
+//! 1x non-participating class of its own, with amount / cap × the Liquidity
+//! Capitalization as its shares (every share and converting security, less the
+//! unissued pool; circular for several capped safes, solved in closed form).
 
 use super::arith::Arith;
 use super::cap_table::CapTable;
 use super::error::EngineError;
-use super::model::{HolderKind, Span};
+use super::model::{ClassTerms, HolderKind, Safe, SafeKind, Span};
 use super::outcome::{Breakpoint, ClassPayout, ExitOutcome, Payout};
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 
 /// One claimant on the proceeds: a preferred class, or a common-like block of shares.
 #[derive(Clone, Debug)]
@@ -89,7 +96,7 @@ impl Claim {
 
 /// The waterfall of one cap table, prepared once and evaluated at many exit values.
 pub struct Waterfall<'t> {
-    table: &'t CapTable,
+    table: Cow<'t, CapTable>,
     claims: Vec<Claim>,
     /// For each position, its claims: (claim index, shares of that claim it holds).
     holdings: Vec<Vec<(usize, Decimal)>>,
@@ -102,16 +109,24 @@ pub struct Waterfall<'t> {
 }
 
 impl<'t> Waterfall<'t> {
-    pub fn new(table: &'t CapTable, span: &Span) -> Result<Self, EngineError> {
+    pub fn new(table: &'t CapTable, unconverted: &[&Safe], span: &Span) -> Result<Self, EngineError> {
         let a = Arith::at(span);
+        let table = if unconverted.is_empty() {
+            Cow::Borrowed(table)
+        } else {
+            Cow::Owned(with_safes(table, unconverted, a)?)
+        };
         let mut claims: Vec<Claim> = Vec::new();
-        let mut class_claim: Vec<Option<usize>> = vec![None; table.classes.len()];
+        let table_ref: &CapTable = &table;
+        let mut class_claim: Vec<Option<usize>> = vec![None; table_ref.classes.len()];
         let mut holdings = Vec::with_capacity(table.positions.len());
-        for p in &table.positions {
+        for p in &table_ref.positions {
             let mut mine = Vec::new();
             for h in &p.holdings {
-                let class = &table.classes[h.class];
-                if p.kind == HolderKind::Pool || h.shares.is_zero() {
+                let class = &table_ref.classes[h.class];
+                // The pool receives nothing; a preferred holding with no shares (a safe
+                // with no cap) still has its preference.
+                if p.kind == HolderKind::Pool || h.shares.is_zero() && !class.preferred {
                     continue;
                 }
                 let index = if class.preferred {
@@ -121,7 +136,7 @@ impl<'t> Waterfall<'t> {
                             let terms = class.terms;
                             claims.push(Claim {
                                 class: Some(h.class),
-                                shares: table.class_shares(h.class),
+                                shares: table_ref.class_shares(h.class),
                                 preference: a.mul(class.invested, terms.preference)?,
                                 seniority: terms.seniority,
                                 participating: terms.participating,
@@ -156,6 +171,7 @@ impl<'t> Waterfall<'t> {
             holdings.push(mine);
         }
         let total_preference = a.sum(claims.iter().map(|c| c.preference))?;
+        let _ = table_ref;
         let mut thresholds = Vec::new();
         for c in &claims {
             for (q, _) in c.thresholds(a)? {
@@ -282,7 +298,7 @@ impl<'t> Waterfall<'t> {
         }
         settle(&mut payouts, x, a)?;
         for (payout, p) in payouts.iter_mut().zip(&self.table.positions) {
-            let invested = invested_by(self.table, p, a)?;
+            let invested = invested_by(&self.table, p, a)?;
             if !invested.is_zero() {
                 payout.multiple = Some(a.div(payout.amount, invested)?);
             }
@@ -361,6 +377,54 @@ impl<'t> Waterfall<'t> {
             None => format!("options at {}", c.strike.normalize()),
         }
     }
+}
+
+/// The table with each unconverted safe added as a 1x non-participating class.
+fn with_safes(table: &CapTable, safes: &[&Safe], a: Arith) -> Result<CapTable, EngineError> {
+    let mut out = table.clone();
+    let outside_pool = a.sum(
+        table
+            .positions
+            .iter()
+            .filter(|p| p.kind != HolderKind::Pool)
+            .map(|p| p.amount),
+    )?;
+    // Liquidity Capitalization C = F + Σ (amount/cap)·C over capped post-money safes.
+    let mut sigma = Decimal::ZERO;
+    for s in safes {
+        if let (Some(cap), SafeKind::PostMoney) = (s.cap, s.kind) {
+            sigma = a.add(sigma, a.div(s.amount, cap)?)?;
+        }
+        if let Some(f) = s.fixed_ownership {
+            sigma = a.add(sigma, f)?;
+        }
+    }
+    if sigma >= Decimal::ONE {
+        return Err(EngineError::new(
+            a.span,
+            "the unconverted safes' caps would take all of the company at the exit",
+        )
+        .with_hint("check the safes' amounts and caps"));
+    }
+    let capitalization = a.div(outside_pool, a.sub(Decimal::ONE, sigma)?)?;
+    for s in safes {
+        let shares = match (s.fixed_ownership, s.cap, s.kind) {
+            (Some(f), _, _) => a.mul(f, capitalization)?,
+            (None, Some(cap), SafeKind::PostMoney) => a.div(a.mul(s.amount, capitalization)?, cap)?,
+            (None, Some(cap), SafeKind::PreMoney) => a.div(a.mul(s.amount, outside_pool)?, cap)?,
+            (None, None, _) => Decimal::ZERO,
+        };
+        let class = out.class_of(
+            &format!("Safe of {} (not converted)", s.investor),
+            true,
+            ClassTerms::default(),
+        );
+        out.classes[class].invested = a.add(out.classes[class].invested, s.amount)?;
+        let i = out.position_of(&s.investor, HolderKind::Preferred);
+        // A safe with no cap only cashes out: it holds its preference and no shares.
+        out.add(i, class, shares, a)?;
+    }
+    Ok(out)
 }
 
 /// Money a position put in, across its preferred holdings.
