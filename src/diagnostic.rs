@@ -92,15 +92,26 @@ fn render_one(out: &mut String, file: &str, source: &str, d: &Diagnostic) {
     }
 }
 
-/// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
+/// The closest of `candidates` to `word`, if it is close enough to be a likely typo, or
+/// else the only candidate that starts with `word` (a name cut short: "10M post" for
+/// "10M post-money").
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let word_lower = word.to_lowercase();
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(&word_lower, &c.to_lowercase()), c))
+    let candidates: Vec<&'a str> = candidates.into_iter().collect();
+    let closest = candidates
+        .iter()
+        .map(|c| (edit_distance(&word_lower, &c.to_lowercase()), *c))
         .filter(|(d, c)| *d <= 2.max(c.chars().count() / 3))
         .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+        .map(|(_, c)| c);
+    if closest.is_some() || word_lower.chars().count() < 3 {
+        return closest;
+    }
+    let mut starting = candidates.iter().filter(|c| c.to_lowercase().starts_with(&word_lower));
+    match (starting.next(), starting.next()) {
+        (Some(only), None) => Some(*only),
+        _ => None,
+    }
 }
 
 /// Optimal string alignment distance (Levenshtein plus adjacent transpositions).
@@ -144,6 +155,16 @@ mod tests {
     fn suggests_close_names_only() {
         assert_eq!(did_you_mean("pre_mony", ["pre_money", "post_money"]), Some("pre_money"));
         assert_eq!(did_you_mean("zzz", ["pre_money", "post_money"]), None);
+    }
+
+    #[test]
+    fn suggests_the_only_name_a_short_word_begins() {
+        assert_eq!(
+            did_you_mean("10M-post", ["10M-post-money", "base"]),
+            Some("10M-post-money")
+        );
+        assert_eq!(did_you_mean("pool", ["pool_target", "pool_increase"]), None);
+        assert_eq!(did_you_mean("p", ["pre_money"]), None);
     }
 
     #[test]

@@ -18,7 +18,7 @@ impl<'a> Arith<'a> {
 
     fn overflow(&self) -> EngineError {
         EngineError::new(self.span, "the numbers here are too large for exact decimal arithmetic")
-            .with_hint("amounts and share counts must stay below about 10^20")
+            .with_hint("exact decimal arithmetic keeps 28 significant digits: use smaller amounts or share counts")
     }
 
     pub fn add(&self, a: Decimal, b: Decimal) -> Result<Decimal, EngineError> {

@@ -147,6 +147,7 @@ fn rows(
     arith: Arith,
 ) -> Result<Vec<HolderRow>, EngineError> {
     let shares = mode == Mode::Shares;
+    let total_after = arith.sum(table.positions.iter().map(|p| p.amount))?;
     let mut out = Vec::with_capacity(table.positions.len());
     for (i, p) in table.positions.iter().enumerate() {
         let ownership_before = before_fractions.get(i).copied().unwrap_or(Decimal::ZERO);
@@ -156,9 +157,12 @@ fn rows(
         } else {
             Some(arith.sub(Decimal::ONE, arith.div(ownership_after, ownership_before)?)?)
         };
-        let value_after = match post_money {
-            Some(post) => Some(arith.mul(ownership_after, post)?),
-            None => None,
+        // ownership × post-money, computed as amount × post / total so that no rounded
+        // fraction enters the value.
+        let value_after = match (post_money, total_after.is_zero()) {
+            (Some(post), false) => Some(arith.div(arith.mul(p.amount, post)?, total_after)?),
+            (Some(_), true) => Some(Decimal::ZERO),
+            (None, _) => None,
         };
         out.push(HolderRow {
             name: p.name.clone(),

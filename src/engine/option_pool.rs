@@ -20,7 +20,7 @@ use rust_decimal::Decimal;
 
 /// Largest number of single-share corrections after rounding; rounding moves the
 /// solution by a few shares at most, so this bounds the work, not the answer.
-const MAX_CORRECTIONS: u32 = 1_000;
+const MAX_CORRECTIONS: u32 = 16;
 
 /// The exact smallest pool increase that satisfies the target, before rounding.
 pub fn exact_increase(

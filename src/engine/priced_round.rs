@@ -144,11 +144,17 @@ pub fn apply(
     let new_shares = arith.sum(shares.iter().copied())?;
 
     let before_pool = arith.add(capitalization, new_shares)?;
+    // The solver's exact P priced the round; the shares actually issued are rounded, so
+    // the pool is sized against them: the smallest P with U + P ≥ t × (shares + P).
     let pre_pool = match pool_rule {
         PoolRule::Increase(n) => n,
-        PoolRule::Target(t) => option_pool::round_increase(round, solution.pool_increase, rounding.pool_shares, |p| {
-            Ok(arith.add(pool_now, p)? >= arith.mul(t, arith.add(before_pool, p)?)?)
-        })?,
+        PoolRule::Target(t) => {
+            let pool_arith = Arith::at(&round.pool_span);
+            let exact = option_pool::exact_increase(t, pool_now, before_pool, Decimal::ONE, pool_arith)?;
+            option_pool::round_increase(round, exact, rounding.pool_shares, |p| {
+                Ok(arith.add(pool_now, p)? >= arith.mul(t, arith.add(before_pool, p)?)?)
+            })?
+        }
         PoolRule::None => Decimal::ZERO,
     };
     let post_pool = match (round.pool, round.pool_timing) {
@@ -227,6 +233,11 @@ struct Converted<'s> {
 impl Converted<'_> {
     fn row(self, total_after: Decimal, arith: Arith) -> Result<ConversionRow, EngineError> {
         let ownership = arith.div(self.shares, total_after)?;
+        let implied_post_money = if self.shares.is_zero() {
+            None
+        } else {
+            Some(arith.div(arith.mul(self.amount, total_after)?, self.shares)?)
+        };
         Ok(ConversionRow {
             instrument: self.instrument.to_string(),
             investor: self.investor.to_string(),
@@ -235,11 +246,7 @@ impl Converted<'_> {
             shares: Some(self.shares),
             term: self.term.to_string(),
             ownership,
-            implied_post_money: if ownership.is_zero() {
-                None
-            } else {
-                Some(arith.div(self.amount, ownership)?)
-            },
+            implied_post_money,
         })
     }
 }
@@ -333,10 +340,11 @@ pub fn tranche_rows(
         .zip(shares)
         .map(|(p, &held)| {
             let ownership = arith.div(held, total_after)?;
-            let implied_post_money = if ownership.is_zero() {
+            // amount / ownership, as amount × total / shares to avoid a rounded fraction.
+            let implied_post_money = if held.is_zero() {
                 None
             } else {
-                Some(arith.div(p.amount, ownership)?)
+                Some(arith.div(arith.mul(p.amount, total_after)?, held)?)
             };
             Ok(TrancheRow {
                 investor: p.tranche.investor.clone(),

@@ -155,9 +155,9 @@ fn possible_terms(c: &Convertible) -> Vec<Term> {
 fn no_solution(arith: Arith) -> EngineError {
     EngineError::new(
         arith.span,
-        "this round has no solution: the safes, notes and pool top-up would take all of the company",
+        "this round has no solution: the converting safes and notes and the pool top-up would take all of the company",
     )
-    .with_hint("check the caps, fixed ownerships and the pool target: together they must stay below 100%")
+    .with_hint("lower the pool target, or check the safes' caps and fixed ownerships: together they must stay well below 100%")
 }
 
 /// Solves the linear system for one regime; `None` if it has no admissible solution.
@@ -252,13 +252,14 @@ fn gauss(mut m: [[Decimal; 4]; 3], a: Arith) -> Result<Option<[Decimal; 3]>, Eng
             return Ok(None);
         }
         m.swap(col, pivot);
-        for r in 0..3 {
-            if r == col || m[r][col].is_zero() {
+        let pivot_row = m[col];
+        for (r, row) in m.iter_mut().enumerate() {
+            if r == col || row[col].is_zero() {
                 continue;
             }
-            let factor = a.div(m[r][col], m[col][col])?;
+            let factor = a.div(row[col], pivot_row[col])?;
             for k in col..4 {
-                m[r][k] = a.sub(m[r][k], a.mul(factor, m[col][k])?)?;
+                row[k] = a.sub(row[k], a.mul(factor, pivot_row[k])?)?;
             }
         }
     }

@@ -52,7 +52,7 @@ impl Claim {
     fn payout(&self, q: Decimal, a: Arith) -> Result<Decimal, EngineError> {
         let shared = a.mul(q, self.shares)?;
         if self.class.is_none() {
-            return Ok(a.mul(a.sub(q, self.strike)?.max(Decimal::ZERO), self.shares)?);
+            return a.mul(a.sub(q, self.strike)?.max(Decimal::ZERO), self.shares);
         }
         if !self.participating {
             return Ok(self.preference.max(shared));

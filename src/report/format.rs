@@ -47,7 +47,8 @@ fn trimmed(value: Decimal, dp: u32, min_dp: u32) -> String {
 
 /// Money: "$852B", "$19.09M", "$250,000", "$0.50".
 pub fn money(value: Decimal, symbol: &str) -> String {
-    let abs = value.abs();
+    // Pick the unit after rounding, so 999,999.999 reads $1M and not $1,000,000.00.
+    let abs = value.abs().round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
     let sign = if value.is_sign_negative() && !value.is_zero() {
         "-"
     } else {

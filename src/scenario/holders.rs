@@ -1,9 +1,10 @@
 //! `[[holder]]`: the cap table before the first round, in share mode or percent mode.
 
 use super::reader::{Problems, Table};
+use crate::diagnostic::Diagnostic;
 use crate::engine::{Holder, HolderKind, Mode};
 use rust_decimal::Decimal;
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::ops::Range;
 use toml::de::DeValue;
 
@@ -13,11 +14,11 @@ const KEYS: &[&str] = &["name", "shares", "stake", "kind", "class", "strike"];
 pub fn read(top: &Table, p: &mut Problems) -> (Mode, Vec<Holder>) {
     let tables = top.tables("holder", p);
     if tables.is_empty() && top.get("holder").is_none() {
-        p.at(
-            0..0,
-            "the scenario has no [[holder]]",
-            Some("start with the cap table: [[holder]] name = \"Founder\" shares = 1_000_000".into()),
-        );
+        // Nothing in the file is wrong, something is missing: no line to point at.
+        p.push(Diagnostic::whole_file("the scenario has no [[holder]]").hint(
+            "start with the cap table: a [[holder]] block with `name = \"Founders\"` and `shares = 1_000_000` \
+             (or `stake = \"100%\"`)",
+        ));
     }
     let kinds: Vec<(&str, HolderKind)> = HolderKind::NAMES
         .iter()
@@ -31,23 +32,21 @@ pub fn read(top: &Table, p: &mut Problems) -> (Mode, Vec<Holder>) {
     };
 
     let mut holders = Vec::with_capacity(tables.len());
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: HashSet<String> = HashSet::new();
     let mut rest: Option<(usize, Range<usize>)> = None;
     for (entries, span) in &tables {
         let t = Table::new(entries, span.clone(), "[[holder]]");
         t.check_keys(KEYS, p);
         let name = t.name("name", p);
         if let Some((n, s)) = &name {
-            if let Some(line) = seen.get(n) {
+            if !seen.insert(n.clone()) {
                 p.at(
                     s.clone(),
                     format!("holder \"{n}\" is listed twice"),
                     Some(format!(
-                        "give each holder one [[holder]] (the first is at byte {line}); names must be unique"
+                        "a holder has one [[holder]]: merge this one into the first \"{n}\", or rename it"
                     )),
                 );
-            } else {
-                seen.insert(n.clone(), s.start);
             }
         }
         let kind = if t.get("kind").is_some() {
@@ -114,7 +113,7 @@ pub fn read(top: &Table, p: &mut Problems) -> (Mode, Vec<Holder>) {
         p.at(
             tables[0].1.clone(),
             "every holder has zero shares",
-            Some("a cap table needs some shares".into()),
+            Some("give at least one holder a number of shares above zero, like `shares = 1_000_000`".into()),
         );
     }
     (mode, holders)
@@ -139,7 +138,11 @@ fn stake(t: &Table, index: usize, rest: &mut Option<(usize, Range<usize>)>, p: &
     }
     let v = t.percent("stake", p)?;
     if v.value > Decimal::ONE {
-        p.at(node.span(), "a stake cannot exceed 100%", None);
+        p.at(
+            node.span(),
+            "a stake cannot exceed 100%",
+            Some("write the holder's share of the whole company, from 0% to 100%, like `stake = \"26%\"`".into()),
+        );
         return None;
     }
     Some(v.value)

@@ -156,7 +156,7 @@ impl<'a, 'i> Table<'a, 'i> {
 
     pub fn shares(&self, key: &str, p: &mut Problems) -> Option<Parsed> {
         let node = self.get(key)?;
-        number(key, node, p, value::shares_text)
+        number(key, node, p, value::shares_text, SHARES_EXAMPLES)
     }
 
     pub fn percent(&self, key: &str, p: &mut Problems) -> Option<Parsed> {
@@ -166,7 +166,7 @@ impl<'a, 'i> Table<'a, 'i> {
 
     pub fn multiple(&self, key: &str, p: &mut Problems) -> Option<Parsed> {
         let node = self.get(key)?;
-        number(key, node, p, value::multiple_text)
+        number(key, node, p, value::multiple_text, MULTIPLE_EXAMPLES)
     }
 
     pub fn integer(&self, key: &str, range: Range<i64>, p: &mut Problems) -> Option<i64> {
@@ -175,17 +175,26 @@ impl<'a, 'i> Table<'a, 'i> {
             DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).ok(),
             _ => None,
         };
+        let (first, last) = (range.start, range.end - 1);
+        let hint = match (n, node.get_ref()) {
+            // Out of range: the nearest allowed value is the likely fix.
+            (Some(n), _) => format!("write `{key} = {}`", n.clamp(first, last)),
+            (None, DeValue::String(s)) => match s.trim().parse::<i64>() {
+                Ok(n) if range.contains(&n) => format!("write it without quotes: `{key} = {n}`"),
+                _ => format!(
+                    "write a whole number without quotes, like `{key} = {}`",
+                    first.max(1).min(last)
+                ),
+            },
+            (None, _) => format!("write a whole number, like `{key} = {}`", first.max(1).min(last)),
+        };
         match n {
             Some(n) if range.contains(&n) => Some(n),
             _ => {
                 p.at(
                     node.span(),
-                    format!(
-                        "`{key}` must be a whole number from {} to {}",
-                        range.start,
-                        range.end - 1
-                    ),
-                    Some(format!("write `{key} = {}`", range.start.max(1).min(range.end - 1))),
+                    format!("`{key}` must be a whole number from {first} to {last}"),
+                    Some(hint),
                 );
                 None
             }
@@ -259,15 +268,44 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 }
 
-fn number(key: &str, node: &Node, p: &mut Problems, text: fn(&str) -> Result<Parsed, ValueError>) -> Option<Parsed> {
+/// Two ways of writing a value of one kind, for hints: a bare number and a string.
+type Examples = (&'static str, &'static str);
+const MONEY_EXAMPLES: Examples = ("5_000_000", "\"5M\"");
+const SHARES_EXAMPLES: Examples = ("4_500_000", "\"1176470.5\"");
+const MULTIPLE_EXAMPLES: Examples = ("1", "\"1x\"");
+
+/// What a TOML value is, in words, for "must be a number" messages.
+fn type_name(v: &DeValue) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "a whole number",
+        DeValue::Float(_) => "a number",
+        DeValue::Boolean(_) => "true or false",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "a list",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+fn number(
+    key: &str,
+    node: &Node,
+    p: &mut Problems,
+    text: fn(&str) -> Result<Parsed, ValueError>,
+    examples: Examples,
+) -> Option<Parsed> {
     let result = match node.get_ref() {
         DeValue::String(s) => text(s),
         DeValue::Integer(i) => integer_value(i.as_str(), i.radix()),
         DeValue::Float(f) => value::float_text(f.as_str()),
-        _ => Err(ValueError {
-            message: "must be a number or a string".into(),
-            hint: Some(format!("write `{key} = 5_000_000` or `{key} = \"5M\"`")),
-        }),
+        other => {
+            p.at(
+                node.span(),
+                format!("`{key}` must be a number or a string, not {}", type_name(other)),
+                Some(format!("write `{key} = {}` or `{key} = {}`", examples.0, examples.1)),
+            );
+            return None;
+        }
     };
     match result {
         Ok(v) => Some(v),
@@ -282,7 +320,7 @@ fn integer_value(digits: &str, radix: u32) -> Result<Parsed, ValueError> {
     match i128::from_str_radix(digits, radix) {
         Ok(n) if n < 0 => Err(ValueError {
             message: format!("{n} is negative"),
-            hint: Some("amounts and share counts must be zero or more".into()),
+            hint: Some("remove the minus sign: amounts and share counts are zero or more".into()),
         }),
         Ok(n) => match Decimal::try_from_i128_with_scale(n, 0) {
             Ok(v) if v <= value::limit() => Ok(Parsed {
@@ -296,7 +334,7 @@ fn integer_value(digits: &str, radix: u32) -> Result<Parsed, ValueError> {
 }
 
 pub fn money(key: &str, node: &Node, p: &mut Problems) -> Option<Parsed> {
-    number(key, node, p, value::money_text)
+    number(key, node, p, value::money_text, MONEY_EXAMPLES)
 }
 
 pub fn percent(key: &str, node: &Node, p: &mut Problems) -> Option<Parsed> {

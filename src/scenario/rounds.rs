@@ -87,6 +87,13 @@ pub fn read(top: &Table, mode: Mode, converting: &HashSet<String>, p: &mut Probl
         let terms = super::classes::terms(&t, p);
         let mut tranches = tranches(&t, amount.is_some(), p);
         let converts_here = name.as_ref().is_some_and(|(n, _)| converting.contains(n));
+        if let (Mode::Percent, Some(span)) = (mode, t.key_span("pool_increase")) {
+            p.at(
+                span,
+                "`pool_increase` counts shares, and this table is in percent mode",
+                Some("write `pool_target = \"10%\"` instead".into()),
+            );
+        }
         if tranches.is_empty() {
             if let (Some(a), Some((n, _))) = (amount, &name) {
                 // A round written with a total only is bought by one anonymous investor.
@@ -96,7 +103,7 @@ pub fn read(top: &Table, mode: Mode, converting: &HashSet<String>, p: &mut Probl
                     label: None,
                     span: span.clone(),
                 });
-            } else if pool.is_none() && !converts_here {
+            } else if pool.is_none() && !converts_here && t.get("amount").is_none() && t.get("tranche").is_none() {
                 p.at(
                     span.clone(),
                     format!("{label} has no new money"),
@@ -189,7 +196,11 @@ fn valuation(t: &Table, label: &str, mode: Mode, p: &mut Problems) -> Option<(Va
 
 fn positive(t: &Table, key: &str, v: Decimal, p: &mut Problems) -> Option<Decimal> {
     if v.is_zero() {
-        p.at(t.get(key)?.span(), format!("`{key}` must be above zero"), None);
+        p.at(
+            t.get(key)?.span(),
+            format!("`{key}` must be above zero"),
+            Some(format!("write the {} as a positive amount, e.g. `{key} = \"10M\"`", key.replace('_', "-"))),
+        );
         return None;
     }
     Some(v)

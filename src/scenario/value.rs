@@ -71,8 +71,9 @@ pub fn plain_number(text: &str) -> Option<Parsed> {
     }
     let mantissa = i128::from_str(&digits).ok()?;
     let value = Decimal::try_from_i128_with_scale(mantissa, scale).ok()?;
+    // Trailing zeros are not kept in the value ("1.50" is 1.5); `unit` remembers them.
     Some(Parsed {
-        value,
+        value: value.normalize(),
         unit: Decimal::new(1, scale),
     })
 }
@@ -98,7 +99,7 @@ pub fn money_text(text: &str) -> Result<Parsed, ValueError> {
     if unsigned.starts_with('-') || trimmed.starts_with('-') {
         return Err(ValueError::new(
             format!("\"{text}\" is negative"),
-            Some("amounts must be zero or more".into()),
+            Some("remove the minus sign: amounts are zero or more".into()),
         ));
     }
     let split = unsigned
@@ -111,7 +112,10 @@ pub fn money_text(text: &str) -> Result<Parsed, ValueError> {
             let value = p.value.checked_mul(m);
             let unit = p.unit.checked_mul(m);
             match (value, unit) {
-                (Some(value), Some(unit)) if value <= limit() => Ok(Parsed { value, unit }),
+                (Some(value), Some(unit)) if value <= limit() => Ok(Parsed {
+                    value: value.normalize(),
+                    unit,
+                }),
                 _ => Err(too_large(text)),
             }
         }
@@ -134,7 +138,7 @@ pub fn shares_text(text: &str) -> Result<Parsed, ValueError> {
     if text.trim().starts_with('-') {
         return Err(ValueError::new(
             format!("\"{text}\" is negative"),
-            Some("share counts must be zero or more".into()),
+            Some("remove the minus sign: share counts are zero or more".into()),
         ));
     }
     match plain_number(text) {
@@ -160,12 +164,12 @@ pub fn percent_text(text: &str) -> Result<Parsed, ValueError> {
     if number.trim().starts_with('-') {
         return Err(ValueError::new(
             format!("\"{text}\" is negative"),
-            Some("percents must be zero or more".into()),
+            Some("remove the minus sign: percents are zero or more".into()),
         ));
     }
     match plain_number(number) {
         Some(p) => Ok(Parsed {
-            value: p.value / Decimal::ONE_HUNDRED,
+            value: (p.value / Decimal::ONE_HUNDRED).normalize(),
             unit: p.unit / Decimal::ONE_HUNDRED,
         }),
         None => Err(ValueError::new(
@@ -204,7 +208,7 @@ pub fn float_text(text: &str) -> Result<Parsed, ValueError> {
     if t.starts_with('-') {
         return Err(ValueError::new(
             format!("{text} is negative"),
-            Some("amounts must be zero or more".into()),
+            Some("remove the minus sign: amounts and share counts are zero or more".into()),
         ));
     }
     let t = t.trim_start_matches('+');
@@ -222,7 +226,10 @@ pub fn float_text(text: &str) -> Result<Parsed, ValueError> {
         ));
     }
     let (Some(base), Some(exp)) = (plain_number(mantissa), exponent) else {
-        return Err(ValueError::new(format!("{text} is not a finite number"), quote_hint));
+        return Err(ValueError::new(
+            format!("{text} is not a finite number"),
+            Some("write an amount like `5_000_000` or \"5M\"".into()),
+        ));
     };
     if !(-28..=21).contains(&exp) {
         return Err(too_large(text));
@@ -236,7 +243,10 @@ pub fn float_text(text: &str) -> Result<Parsed, ValueError> {
         }
     };
     match (scaled(base.value), scaled(base.unit)) {
-        (Some(value), Some(unit)) if value <= limit() => Ok(Parsed { value, unit }),
+        (Some(value), Some(unit)) if value <= limit() => Ok(Parsed {
+            value: value.normalize(),
+            unit,
+        }),
         _ => Err(too_large(text)),
     }
 }
@@ -270,6 +280,16 @@ mod tests {
         assert_eq!(money_text("19.09M").unwrap().unit, dec!(10_000));
         assert_eq!(money_text("$852B").unwrap().unit, dec!(1_000_000_000));
         assert_eq!(money_text("1.1144").unwrap().unit, dec!(0.0001));
+    }
+
+    #[test]
+    fn values_keep_no_trailing_zeros() {
+        // "1.5M" is 1500000, not 1500000.0: messages and sums print it plainly.
+        assert_eq!(money_text("1.5M").unwrap().value.to_string(), "1500000");
+        assert_eq!(money_text("1.50").unwrap().unit, dec!(0.01));
+        assert_eq!(shares_text("4.0").unwrap().value.to_string(), "4");
+        assert_eq!(percent_text("20.0%").unwrap().value.to_string(), "0.2");
+        assert_eq!(float_text("2.50e6").unwrap().value.to_string(), "2500000");
     }
 
     #[test]
