@@ -17,7 +17,10 @@ pub struct Failure {
     pub expected: Decimal,
     pub actual: Decimal,
     pub written: String,
+    /// The allowed difference: explicit, or half a unit of the last written digit.
+    pub tolerance: Decimal,
     pub holder: Option<String>,
+    pub after: Option<String>,
     pub variant: Option<String>,
 }
 
@@ -59,7 +62,9 @@ pub fn check(doc: &Document, text: &str, stem: &str) -> FileResult {
                         expected: e.expected,
                         actual,
                         written: e.written.clone(),
+                        tolerance: e.tolerance,
                         holder: e.holder.as_ref().map(|h| h.name.clone()),
+                        after: e.after.as_ref().map(|a| a.name.clone()),
                         variant: key,
                     });
                 }
@@ -113,10 +118,11 @@ fn actual(e: &Expect, outcome: &Outcome) -> Result<Decimal, Diagnostic> {
         })?),
         None => None,
     };
-    let not_applicable = |why: &str| Diagnostic::at(e.metric_span.clone(), format!("`{}` {why}", e.metric.name()));
+    let not_applicable =
+        |why: &str, fix: &str| Diagnostic::at(e.metric_span.clone(), format!("`{}` {why}", e.metric.name())).hint(fix);
     if e.metric.is_holder_metric() {
         let Some(holder) = &e.holder else {
-            return Err(not_applicable("needs `holder`"));
+            return Err(not_applicable("needs `holder`", "add `holder = \"...\"`"));
         };
         let rows = round.map_or(&outcome.final_holders, |r| &r.holders);
         let row = rows.iter().find(|h| h.name == holder.name).ok_or_else(|| {
@@ -128,37 +134,94 @@ fn actual(e: &Expect, outcome: &Outcome) -> Result<Decimal, Diagnostic> {
         })?;
         return match e.metric {
             Metric::Ownership => Ok(row.ownership_after),
-            Metric::Shares => row
-                .shares_after
-                .ok_or_else(|| not_applicable("has no share counts in a percent-mode table")),
-            Metric::Value => row
-                .value_after
-                .ok_or_else(|| not_applicable("needs a round to value the company")),
-            Metric::Dilution => row
-                .dilution
-                .ok_or_else(|| not_applicable("does not apply to a holder new in this round")),
-            _ => Err(not_applicable(
-                "needs an [exit], which this version does not compute yet",
-            )),
+            Metric::Shares => row.shares_after.ok_or_else(|| {
+                not_applicable(
+                    "has no share counts in a percent-mode table",
+                    "check `ownership` instead",
+                )
+            }),
+            Metric::Value => row.value_after.ok_or_else(|| {
+                not_applicable(
+                    "needs a round to value the company",
+                    "add a [[round]], or check `ownership` instead",
+                )
+            }),
+            Metric::Dilution => row.dilution.ok_or_else(|| {
+                not_applicable(
+                    "does not apply to a holder new in this round",
+                    "a new holder had nothing to dilute: check its `ownership` instead",
+                )
+            }),
+            _ => payout(e, &holder.name, holder.span.clone(), outcome),
         };
     }
-    let round = round
-        .or(outcome.rounds.last())
-        .ok_or_else(|| not_applicable("needs a round, and the scenario has none"))?;
+    let round = round.or(outcome.rounds.last()).ok_or_else(|| {
+        not_applicable(
+            "needs a round, and the scenario has none",
+            "add a [[round]], or remove this [[expect]]",
+        )
+    })?;
     match e.metric {
-        Metric::Price => round
-            .price
-            .ok_or_else(|| not_applicable("has no price per share in a percent-mode table")),
+        Metric::Price => round.price.ok_or_else(|| {
+            not_applicable(
+                "has no price per share in a percent-mode table",
+                "check `pre_money` or `post_money` instead",
+            )
+        }),
         Metric::PreMoney => Ok(round.pre_money),
         Metric::PostMoney => Ok(round.post_money),
         Metric::Amount => Ok(round.amount),
-        Metric::NewShares => round
-            .new_shares
-            .ok_or_else(|| not_applicable("has no share counts in a percent-mode table")),
-        Metric::PoolIncrease => round
-            .pool_increase
-            .ok_or_else(|| not_applicable("applies to a round with pool_target or pool_increase")),
-        _ => Err(not_applicable("is not a round's figure")),
+        Metric::NewShares => round.new_shares.ok_or_else(|| {
+            not_applicable(
+                "has no share counts in a percent-mode table",
+                "check `amount` or the holders' `ownership` instead",
+            )
+        }),
+        Metric::PoolIncrease => round.pool_increase.ok_or_else(|| {
+            not_applicable(
+                "applies to a round with pool_target or pool_increase",
+                "add `pool_target` to the round, or name the round that tops the pool up in `after`",
+            )
+        }),
+        _ => Err(not_applicable("is not a round's figure", "add `holder = \"...\"`")),
+    }
+}
+
+/// A holder's payout at the exit value the expectation names.
+fn payout(
+    e: &Expect,
+    holder: &str,
+    holder_span: std::ops::Range<usize>,
+    outcome: &Outcome,
+) -> Result<Decimal, Diagnostic> {
+    let value = e.exit.unwrap_or_default();
+    let shown = |v: Decimal| crate::report::format::money(v, "$");
+    let Some(exit) = outcome.exits.iter().find(|x| x.value == value) else {
+        let values: Vec<String> = outcome
+            .exits
+            .iter()
+            .map(|x| format!("\"{}\"", shown(x.value)))
+            .collect();
+        let hint = if values.is_empty() {
+            "add an [exit] with `values = [...]` that include it".to_string()
+        } else {
+            format!("the [exit] values are {}; add this one to `values`", values.join(", "))
+        };
+        return Err(Diagnostic::at(
+            e.metric_span.clone(),
+            format!(
+                "`payout` at an exit of {}, which the [exit] does not list",
+                shown(value)
+            ),
+        )
+        .hint(hint));
+    };
+    match exit.payouts.iter().find(|p| p.holder == holder) {
+        Some(p) => Ok(p.amount),
+        None => Err(
+            Diagnostic::at(holder_span, format!("there is no holder \"{holder}\" in the exit"))
+                .hint(known_names(exit.payouts.iter().map(|p| p.holder.as_str()))),
+        ),
     }
 }
 
@@ -168,4 +231,19 @@ pub fn show(metric: Metric, value: Decimal) -> String {
         Unit::Percent => format!("{}%", (value * Decimal::ONE_HUNDRED).round_dp(6).normalize()),
         Unit::Shares | Unit::Money => value.round_dp(6).normalize().to_string(),
     }
+}
+
+/// A difference in the metric's own unit, signed: "+0.006 pp", "-1.5".
+pub fn show_difference(metric: Metric, difference: Decimal) -> String {
+    let sign = if difference.is_sign_negative() { "-" } else { "+" };
+    let abs = difference.abs();
+    match metric.unit() {
+        Unit::Percent => format!("{sign}{} pp", (abs * Decimal::ONE_HUNDRED).round_dp(6).normalize()),
+        Unit::Shares | Unit::Money => format!("{sign}{}", abs.round_dp(6).normalize()),
+    }
+}
+
+/// A tolerance in the metric's own unit: "±0.005%".
+pub fn show_tolerance(metric: Metric, tolerance: Decimal) -> String {
+    format!("±{}", show(metric, tolerance))
 }

@@ -6,7 +6,9 @@
 pub mod app;
 pub mod check;
 pub mod cli;
+pub mod compare;
 pub mod diagnostic;
 pub mod engine;
 pub mod report;
 pub mod scenario;
+pub mod sweep;

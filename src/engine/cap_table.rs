@@ -23,16 +23,6 @@ pub struct ClassState {
     pub issued: Decimal,
 }
 
-impl ClassState {
-    /// Shares of common one issued share converts into.
-    pub fn conversion_ratio(&self) -> Decimal {
-        match (self.original_price, self.conversion_price) {
-            (Some(op), Some(cp)) if !cp.is_zero() && op != cp => op.checked_div(cp).unwrap_or(Decimal::ONE),
-            _ => Decimal::ONE,
-        }
-    }
-}
-
 #[derive(Clone, Debug)]
 pub struct Holding {
     pub class: usize,
@@ -143,12 +133,17 @@ impl CapTable {
     /// Re-derives the as-converted shares of every holding of `class` after its
     /// conversion price changed; each holding is floored to whole shares.
     pub fn reconvert(&mut self, class: usize, arith: Arith) -> Result<Decimal, EngineError> {
-        let ratio = self.classes[class].conversion_ratio();
+        let (op, cp) = match (self.classes[class].original_price, self.classes[class].conversion_price) {
+            (Some(op), Some(cp)) if !cp.is_zero() => (op, cp),
+            _ => (Decimal::ONE, Decimal::ONE),
+        };
         let mut extra = Decimal::ZERO;
         for p in &mut self.positions {
             for h in p.holdings.iter_mut().filter(|h| h.class == class) {
+                // issued × original price / conversion price, multiplied first: 3,000,000
+                // at $0.70 ratcheted to $0.30 is exactly 7,000,000.
                 let converted = arith
-                    .mul(h.issued, ratio)?
+                    .div(arith.mul(h.issued, op)?, cp)?
                     .round_dp_with_strategy(0, RoundingStrategy::ToZero);
                 let delta = arith.sub(converted, h.shares)?;
                 h.shares = converted;

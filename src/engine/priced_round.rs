@@ -8,7 +8,7 @@ use super::arith::Arith;
 use super::cap_table::CapTable;
 use super::conversion::{CapBase, Convertible};
 use super::error::EngineError;
-use super::model::{ConversionMethod, HolderKind, PoolTiming, PoolTopUp, Round, Rounding, Valuation};
+use super::model::{ClassTerms, ConversionMethod, HolderKind, PoolTiming, PoolTopUp, Round, Rounding, Valuation};
 use super::option_pool;
 use super::outcome::{Adjustment, ConversionRow, TrancheRow};
 use super::solver::{self, Inputs, PoolRule, Pricing, Solution, Term};
@@ -99,6 +99,7 @@ pub fn apply(
         pricing,
         conversions_in_price: round.conversion_method != ConversionMethod::PreMoney,
         pool: pool_rule,
+        pool_span: Some(&round.pool_span),
         convertibles,
     };
     let solution = solver::solve(&inputs, arith)?;
@@ -117,9 +118,28 @@ pub fn apply(
     let conversions = convert(&inputs, &solution, price, rounding, arith)?;
     let conversion_shares = arith.sum(conversions.iter().map(|c| c.shares))?;
     if !conversions.is_empty() {
-        // Converted safes and notes form their own class, preferred for the amount converted.
-        let class = table.class_of(&format!("{} (conversion)", round.class), true, round.terms);
+        // Converted safes and notes form shadow series: one class per conversion price,
+        // preferred for the amount converted (1x), with that price as its original price
+        // so the round's anti-dilution protects it from there (YC "Safe Preferred Stock").
+        // Participation and seniority follow the round's class.
+        let terms = ClassTerms {
+            preference: Decimal::ONE,
+            ..round.terms
+        };
+        let mut prices: Vec<Decimal> = conversions.iter().map(|c| c.price).collect();
+        prices.sort();
+        prices.dedup();
         for c in &conversions {
+            let name = if prices.len() == 1 {
+                format!("{} (conversion)", round.class)
+            } else {
+                format!("{} (conversion at {})", round.class, c.price.normalize())
+            };
+            let class = table.class_of(&name, true, terms);
+            if protect && table.classes[class].original_price.is_none() {
+                table.classes[class].original_price = Some(c.price);
+                table.classes[class].conversion_price = Some(c.price);
+            }
             let i = table.position_of(c.investor, HolderKind::Preferred);
             table.add(i, class, c.shares, arith)?;
             table.classes[class].invested = arith.add(table.classes[class].invested, c.amount)?;
@@ -142,6 +162,21 @@ pub fn apply(
         .map(|p| Ok(rounding.cash_shares.apply(arith.div(p.amount, price)?)))
         .collect::<Result<_, EngineError>>()?;
     let new_shares = arith.sum(shares.iter().copied())?;
+    if let Some((p, _)) = purchases
+        .iter()
+        .zip(&shares)
+        .find(|(p, n)| n.is_zero() && !p.amount.is_zero())
+    {
+        return Err(EngineError::new(
+            &p.tranche.span,
+            format!(
+                "{} of new money buys no share at {} per share",
+                p.amount.normalize(),
+                price.normalize()
+            ),
+        )
+        .with_hint("raise the amount, or lower the price"));
+    }
 
     let before_pool = arith.add(capitalization, new_shares)?;
     // The solver's exact P priced the round; the shares actually issued are rounded, so

@@ -20,8 +20,15 @@ impl Rounding {
     }
 }
 
+/// A computed count this close to a whole number is that whole number: decimal division
+/// keeps 28 significant digits, so 100,000 / 0.7272…727 comes out as 137,499.99…9
+/// where the exact quotient is 137,500, and rounding down would lose a share.
+const SNAP: Decimal = Decimal::from_parts(1, 0, 0, false, 12);
+
 impl ShareRounding {
     pub fn apply(self, exact: Decimal) -> Decimal {
+        let whole = exact.round();
+        let exact = if (exact - whole).abs() < SNAP { whole } else { exact };
         let strategy = match self {
             ShareRounding::None => return exact.normalize(),
             ShareRounding::Down => RoundingStrategy::ToZero,
@@ -57,5 +64,13 @@ mod tests {
         assert_eq!(ShareRounding::Up.apply(dec!(588235.1)), dec!(588236));
         assert_eq!(ShareRounding::Nearest.apply(dec!(588235.5)), dec!(588236));
         assert_eq!(ShareRounding::None.apply(dec!(588235.50)), dec!(588235.5));
+    }
+
+    #[test]
+    fn division_noise_does_not_cost_a_share() {
+        // 100,000 / (8,000,000 / 11,000,000) is exactly 137,500 (YC Safe Primer).
+        let quotient = dec!(100_000) / (dec!(8_000_000) / dec!(11_000_000));
+        assert_eq!(ShareRounding::Down.apply(quotient), dec!(137_500));
+        assert_eq!(ShareRounding::Down.apply(dec!(137_499.9)), dec!(137_499));
     }
 }

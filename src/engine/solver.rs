@@ -56,6 +56,8 @@ pub struct Inputs<'a, 's> {
     /// θ: whether conversion shares are in the price denominator.
     pub conversions_in_price: bool,
     pub pool: PoolRule,
+    /// Where the pool target is written, for errors about it.
+    pub pool_span: Option<&'a super::model::Span>,
     pub convertibles: &'a [Convertible<'s>],
 }
 
@@ -90,6 +92,14 @@ pub fn solve(inputs: &Inputs, arith: Arith) -> Result<Solution, EngineError> {
         pool_active = better_pool;
     }
     exhaustive(inputs, arith)
+}
+
+/// Refuses a round with no solution, at the pool target when nothing converts.
+fn unsolvable(inputs: &Inputs, arith: Arith) -> EngineError {
+    match (inputs.convertibles.is_empty(), inputs.pool, inputs.pool_span) {
+        (true, PoolRule::Target(t), Some(span)) => super::option_pool::target_unreachable(span, t),
+        _ => no_solution(arith),
+    }
 }
 
 fn first_guess(c: &Convertible) -> Term {
@@ -135,7 +145,7 @@ fn exhaustive(inputs: &Inputs, arith: Arith) -> Result<Solution, EngineError> {
             }
         }
     }
-    Err(no_solution(arith))
+    Err(unsolvable(inputs, arith))
 }
 
 fn possible_terms(c: &Convertible) -> Vec<Term> {
@@ -157,7 +167,9 @@ fn no_solution(arith: Arith) -> EngineError {
         arith.span,
         "this round has no solution: the converting safes and notes and the pool top-up would take all of the company",
     )
-    .with_hint("lower the pool target, or check the safes' caps and fixed ownerships: together they must stay well below 100%")
+    .with_hint(
+        "lower the pool target, or check the safes' caps and fixed ownerships: together they must stay well below 100%",
+    )
 }
 
 /// Solves the linear system for one regime; `None` if it has no admissible solution.

@@ -439,9 +439,16 @@ fn invested_by(table: &CapTable, p: &super::cap_table::Position, a: Arith) -> Re
     Ok(total)
 }
 
-/// Makes the payouts add up to exactly `x`: the rounding residue of the divisions
-/// (a few units of 10^-28 at most) goes to the largest payout.
+/// Makes the payouts add up to exactly `x`: each is rounded to as many decimals as
+/// 27 significant digits leave beside `x`'s integer digits (20 at most: 10^-20 is far
+/// below a cent), so that their sum is exact; the residue, a few units of the last
+/// place, goes to the largest payout.
 fn settle(payouts: &mut [Payout], x: Decimal, a: Arith) -> Result<(), EngineError> {
+    let digits = u32::try_from(x.trunc().abs().to_string().len()).unwrap_or(27);
+    let decimals = 27u32.saturating_sub(digits).min(20);
+    for p in payouts.iter_mut() {
+        p.amount = p.amount.round_dp(decimals);
+    }
     let total = a.sum(payouts.iter().map(|p| p.amount))?;
     let residue = a.sub(x, total)?;
     if residue.is_zero() {

@@ -132,14 +132,18 @@ fn waterfall_grid(outcome: &Outcome, symbol: &str) -> Grid {
             row
         })
         .collect();
-    let mut footer = vec!["Per common share".to_string()];
-    footer.extend(outcome.exits.iter().map(|e| format::price(e.common_per_share, symbol)));
+    // Percent mode has no shares, so no payout per share.
+    let footer = (outcome.mode == Mode::Shares).then(|| {
+        let mut footer = vec!["Per common share".to_string()];
+        footer.extend(outcome.exits.iter().map(|e| format::price(e.common_per_share, symbol)));
+        footer
+    });
     let numeric = (0..header.len()).map(|i| i > 0).collect();
     Grid {
         header,
         numeric,
         rows,
-        footer: Some(footer),
+        footer,
     }
 }
 

@@ -48,7 +48,9 @@ fn trimmed(value: Decimal, dp: u32, min_dp: u32) -> String {
 /// Money: "$852B", "$19.09M", "$250,000", "$0.50".
 pub fn money(value: Decimal, symbol: &str) -> String {
     // Pick the unit after rounding, so 999,999.999 reads $1M and not $1,000,000.00.
-    let abs = value.abs().round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    let abs = value
+        .abs()
+        .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
     let sign = if value.is_sign_negative() && !value.is_zero() {
         "-"
     } else {

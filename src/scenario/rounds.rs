@@ -199,7 +199,10 @@ fn positive(t: &Table, key: &str, v: Decimal, p: &mut Problems) -> Option<Decima
         p.at(
             t.get(key)?.span(),
             format!("`{key}` must be above zero"),
-            Some(format!("write the {} as a positive amount, e.g. `{key} = \"10M\"`", key.replace('_', "-"))),
+            Some(format!(
+                "write the {} as a positive amount, e.g. `{key} = \"10M\"`",
+                key.replace('_', "-")
+            )),
         );
         return None;
     }

@@ -55,8 +55,13 @@ pub fn parse_path(path: &str) -> Option<Vec<Step>> {
 }
 
 /// Sets `value` at `path` in `root`. Setting one valuation key of a round removes the others.
+///
+/// A missing table on the way is created (`rounding.price_decimals` works without a
+/// `[rounding]`); a missing or ambiguous list element is an error that names the choices.
 pub fn set<'i>(root: &mut DeTable<'i>, path: &str, value: Node<'i>) -> Result<(), String> {
-    let steps = parse_path(path).ok_or_else(|| format!("`{path}` is not a path like `round[0].pre_money`"))?;
+    let steps = parse_path(path).ok_or_else(|| {
+        format!("`{path}` is not a path like `round[0].pre_money` or `round[Seed].tranche[Amazon].amount`")
+    })?;
     let (last, parents) = match steps.split_last() {
         Some((Step::Key(k), parents)) => (k.clone(), parents),
         _ => return Err(format!("`{path}` must end with a key, like `.amount`")),
@@ -69,34 +74,49 @@ pub fn set<'i>(root: &mut DeTable<'i>, path: &str, value: Node<'i>) -> Result<()
             return Err(format!("`{path}`: a selector must follow a key"));
         };
         walked.push_str(key);
+        let selector = match parents.get(i + 1) {
+            Some(s @ (Step::Index(_) | Step::Named(_))) => Some(s),
+            _ => None,
+        };
+        if table.get(key.as_str()).is_none() {
+            if selector.is_some() {
+                return Err(format!("`{path}`: there is no `{walked}` in the scenario"));
+            }
+            // A missing table on the way is created, as TOML's dotted keys would.
+            table.insert(
+                Spanned::new(value.span(), Cow::Owned(key.clone())),
+                Spanned::new(value.span(), DeValue::Table(DeTable::new())),
+            );
+        }
         let node = table
             .get_mut(key.as_str())
             .ok_or_else(|| format!("`{path}`: there is no `{walked}` in the scenario"))?;
-        match (node.get_mut(), parents.get(i + 1)) {
-            (DeValue::Array(items), Some(selector @ (Step::Index(_) | Step::Named(_)))) => {
-                let found = match selector {
-                    Step::Index(n) => items.get_mut(*n),
-                    Step::Named(name) => items.iter_mut().find(|item| element_name(item) == Some(name.as_str())),
-                    Step::Key(_) => None,
-                };
-                let described = match selector {
-                    Step::Index(n) => format!("[{n}]"),
-                    Step::Named(name) => format!("[{name}]"),
-                    Step::Key(_) => String::new(),
-                };
-                walked.push_str(&described);
-                let item = found.ok_or_else(|| format!("`{path}`: `{walked}` matches nothing"))?;
-                match item.get_mut() {
+        match (node.get_mut(), selector) {
+            (DeValue::Array(items), Some(selector)) => {
+                let found = select(items, selector, path, &walked)?;
+                walked.push_str(&describe(selector));
+                match found.get_mut() {
                     DeValue::Table(t) => table = t,
                     _ => return Err(format!("`{path}`: `{walked}` is not a table")),
                 }
                 i += 2;
             }
-            (DeValue::Table(t), _) => {
+            (DeValue::Table(t), None) => {
                 table = t;
                 i += 1;
             }
-            _ => return Err(format!("`{path}`: `{walked}` needs a selector like `{walked}[0]`")),
+            (DeValue::Table(_), Some(selector)) => {
+                return Err(format!(
+                    "`{path}`: `{walked}` is a table, not a list: write `{walked}.…` without `{}`",
+                    describe(selector)
+                ))
+            }
+            (DeValue::Array(_), None) => {
+                return Err(format!(
+                    "`{path}`: `{walked}` is a list: pick an element, like `{walked}[0]`"
+                ))
+            }
+            _ => return Err(format!("`{path}`: `{walked}` is a single value, not a table")),
         }
         walked.push('.');
     }
@@ -108,6 +128,70 @@ pub fn set<'i>(root: &mut DeTable<'i>, path: &str, value: Node<'i>) -> Result<()
     let key_span = value.span();
     table.insert(Spanned::new(key_span, Cow::Owned(last)), value);
     Ok(())
+}
+
+fn describe(selector: &Step) -> String {
+    match selector {
+        Step::Index(n) => format!("[{n}]"),
+        Step::Named(name) => format!("[{name}]"),
+        Step::Key(k) => k.clone(),
+    }
+}
+
+/// The one element of `items` that `selector` picks; none or several is an error.
+fn select<'a, 'i>(
+    items: &'a mut [Node<'i>],
+    selector: &Step,
+    path: &str,
+    walked: &str,
+) -> Result<&'a mut Node<'i>, String> {
+    match selector {
+        Step::Index(n) => {
+            let len = items.len();
+            items.get_mut(*n).ok_or_else(|| match len {
+                0 => format!("`{path}`: `{walked}[{n}]` matches nothing: `{walked}` is empty"),
+                1 => format!("`{path}`: `{walked}[{n}]` matches nothing: there is one, `{walked}[0]`"),
+                _ => format!(
+                    "`{path}`: `{walked}[{n}]` matches nothing: there are {len}, `{walked}[0]` to `{walked}[{}]`",
+                    len - 1
+                ),
+            })
+        }
+        Step::Named(name) => {
+            let matching: Vec<usize> = items
+                .iter()
+                .enumerate()
+                .filter(|(_, item)| element_name(item) == Some(name.as_str()))
+                .map(|(k, _)| k)
+                .collect();
+            match matching.as_slice() {
+                [k] => Ok(&mut items[*k]),
+                [] => {
+                    let names: Vec<String> = items
+                        .iter()
+                        .filter_map(|item| element_name(item))
+                        .map(|n| format!("\"{n}\""))
+                        .collect();
+                    let known = if names.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; the names are {}", names.join(", "))
+                    };
+                    Err(format!("`{path}`: `{walked}[{name}]` matches nothing{known}"))
+                }
+                several => Err(format!(
+                    "`{path}`: `{walked}[{name}]` matches {} elements; pick one by position: {}",
+                    several.len(),
+                    several
+                        .iter()
+                        .map(|k| format!("`{walked}[{k}]`"))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                )),
+            }
+        }
+        Step::Key(_) => Err(format!("`{path}`: a selector must follow `{walked}`")),
+    }
 }
 
 fn element_name<'a>(item: &'a Node) -> Option<&'a str> {

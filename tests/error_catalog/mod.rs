@@ -1,0 +1,505 @@
+//! The error catalog: `tests/errors/NAME.toml` is one minimal bad scenario per error the
+//! loader, the engine or `calc check` can raise, and `tests/errors/NAME.stderr` the exact
+//! stderr of `calc tests/errors/NAME.toml` (exit status 2). A first line
+//! `# calc: ARGS` gives other arguments, with `FILE` standing for the file:
+//! `# calc: check FILE`, `# calc: FILE --variant NAME`.
+//!
+//! Regenerate the .stderr files with `CALC_BLESS=1 cargo test` and read every one: each
+//! problem must say `file:line:column: message`, show the offending source line with a `^`
+//! marker under the offending text, and end with a hint that names the fix.
+//! `every_message_has_a_location_a_marker_and_a_hint` checks the shape mechanically.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::support::{calc, golden, root, toml_files};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// Every catalog entry, and what it pins. Adding an error to calc means adding it here
+/// and in tests/errors/.
+const CATALOG: &[(&str, &str)] = &[
+    // --- the file itself
+    ("empty", "an empty file"),
+    ("not-utf8", "a file that is not UTF-8"),
+    ("toml-syntax", "a TOML syntax error (an unquoted `15M`)"),
+    ("duplicate-key", "a key written twice in one table (TOML)"),
+    ("several-problems", "several problems in one file, all reported"),
+    // --- keys and shapes
+    (
+        "unknown-key-did-you-mean",
+        "an unknown key close to a known one: `pre_mony`",
+    ),
+    (
+        "unknown-top-level-key",
+        "an unknown top-level key, with the list of keys",
+    ),
+    ("single-bracket-table", "[holder] written instead of [[holder]]"),
+    (
+        "rounding-not-a-table",
+        "`rounding = \"...\"` instead of a [rounding] table",
+    ),
+    ("title-not-a-string", "a number where a string is needed"),
+    ("not-a-boolean", "a string where true/false is needed"),
+    ("date-quoted", "a quoted date"),
+    ("sources-not-strings", "a non-string in `sources`"),
+    // --- values
+    ("negative-money", "negative money"),
+    ("not-money", "text that is not an amount of money"),
+    ("not-shares", "text that is not a share count"),
+    ("not-a-multiple", "text that is not a multiple"),
+    ("too-large", "a number too large for exact arithmetic"),
+    (
+        "long-float",
+        "a TOML float with more than 15 significant digits: quote it",
+    ),
+    ("float-not-finite", "inf as money"),
+    ("bare-percent", "`sold = 20`: a bare number for a percent, hint \"20%\""),
+    (
+        "bare-fraction-percent",
+        "`sold = 0.2`: a fraction for a percent, hint \"20%\"",
+    ),
+    ("price-decimals-out-of-range", "price_decimals outside 0..=20"),
+    ("rounding-typo", "a rounding choice misspelt, with did you mean"),
+    ("kind-typo", "`kind = \"comon\"`, did you mean \"common\""),
+    // --- holders and classes
+    ("no-holders", "a scenario without [[holder]]"),
+    ("missing-name", "a holder without `name`"),
+    ("empty-name", "`name = \"\"`"),
+    ("duplicate-holder", "two holders with one name"),
+    ("holder-without-amount", "a holder with neither shares nor stake"),
+    ("shares-and-stake", "a holder with both shares and stake"),
+    ("mixed-shares-stake", "shares for some holders, stake for others"),
+    ("zero-shares", "every holder with zero shares"),
+    ("stakes-not-100", "stakes that do not add up to 100%"),
+    ("stake-over-100", "a stake above 100%"),
+    ("two-rest-stakes", "two `stake = \"rest\"`"),
+    ("rest-stake-nothing-left", "`stake = \"rest\"` with nothing left"),
+    ("strike-on-common", "a strike on a common holder"),
+    (
+        "preferred-without-class",
+        "a preferred holder whose class has no [[class]]",
+    ),
+    ("duplicate-class", "two [[class]] with one name"),
+    // --- rounds and tranches
+    ("duplicate-round", "two rounds with one name"),
+    ("no-valuation", "a round with no valuation"),
+    ("two-valuations", "a round valued twice"),
+    ("zero-pre-money", "pre_money = 0"),
+    ("sold-100", "`sold = \"100%\"`"),
+    ("price-in-percent-mode", "a `price` valuation in percent mode"),
+    ("no-new-money", "a round with neither amount nor tranches"),
+    ("tranche-without-investor", "a tranche without `investor`"),
+    ("tranche-without-amount", "a tranche without `amount`"),
+    (
+        "rest-without-round-amount",
+        "`amount = \"rest\"` without the round's amount",
+    ),
+    ("two-rest-tranches", "two `amount = \"rest\"` tranches"),
+    ("pro-rata-with-amount", "a pro_rata tranche that also has an amount"),
+    ("pool-target-and-increase", "pool_target and pool_increase in one round"),
+    ("pool-target-100", "pool_target of 100%"),
+    // --- found by the engine
+    (
+        "tranches-do-not-add-up",
+        "tranches that do not add up to the round's amount",
+    ),
+    (
+        "rest-tranche-negative",
+        "tranches above the round's amount, leaving a negative rest",
+    ),
+    (
+        "pro-rata-without-round-amount",
+        "a pro_rata tranche in a round without an amount",
+    ),
+    ("post-money-below-new-money", "post_money below the new money"),
+    ("sold-without-money", "`sold` in a round with no new money"),
+    (
+        "pool-target-unreachable",
+        "a pool target that no pool increase can reach",
+    ),
+    ("pool-increase-in-percent-mode", "pool_increase in a percent-mode table"),
+    ("price-rounds-to-zero", "a price that rounds to zero"),
+    ("engine-overflow", "figures whose products overflow exact arithmetic"),
+    // --- variants and --set
+    ("duplicate-variant", "two variants with one name"),
+    ("variant-without-set", "a variant without `set`"),
+    ("variant-set-not-a-table", "a variant whose `set` is not a table"),
+    ("variant-bad-path", "a variant path that is not a path"),
+    (
+        "variant-path-matches-nothing",
+        "a variant path naming a round that does not exist",
+    ),
+    ("unknown-variant", "--variant naming no variant"),
+    ("set-path-matches-nothing", "--set with a path matching nothing"),
+    ("set-without-equals", "--set without `=`"),
+    ("set-bad-value", "--set with a bad value: no line of the file to show"),
+    // --- [[expect]] (in the file, or found by `calc check`)
+    ("expect-no-metric", "an [[expect]] without a metric"),
+    ("expect-two-metrics", "an [[expect]] with two metrics"),
+    ("expect-without-holder", "a holder's figure without `holder`"),
+    ("expect-round-figure-with-holder", "a round's figure with `holder`"),
+    ("expect-payout-without-exit", "`payout` without `exit`"),
+    ("expect-missing-round", "calc check: `after` names no round"),
+    ("expect-missing-holder", "calc check: `holder` names no holder"),
+    ("expect-missing-variant", "calc check: `variant` names no variant"),
+    (
+        "expect-shares-in-percent-mode",
+        "calc check: `shares` in a percent-mode table",
+    ),
+    (
+        "expect-dilution-of-new-holder",
+        "calc check: dilution of a holder new in the round",
+    ),
+    (
+        "expect-pool-increase-without-pool",
+        "calc check: pool_increase of a round without a pool top-up",
+    ),
+    (
+        "expect-value-without-round",
+        "calc check: a value with no round to price the company",
+    ),
+    (
+        "expect-round-figure-without-round",
+        "calc check: a round's figure in a scenario without rounds",
+    ),
+];
+
+/// Entries calc does not refuse yet: known bugs in files this suite does not own. They
+/// have no .stderr; the test checks that they still pass, so that the fix is noticed.
+/// When one starts failing as it should, remove it here and bless its .stderr.
+const KNOWN_ACCEPTED: &[(&str, &str)] = &[];
+
+fn known_accepted(name: &str) -> bool {
+    KNOWN_ACCEPTED.iter().any(|(n, _)| *n == name)
+}
+
+/// Entries whose problem concerns the file or the command line as a whole: no line to show.
+const WHOLE_FILE: &[&str] = &[
+    "empty",
+    "not-utf8",
+    "no-holders",
+    "unknown-variant",
+    "set-path-matches-nothing",
+    "set-without-equals",
+    "set-bad-value",
+];
+
+/// Entries with a message that has no hint yet. Each is a known gap in a file this suite
+/// does not own (see the list in the test-suite report); remove the entry when its message
+/// gains a hint, and this test will insist on it.
+const KNOWN_WITHOUT_HINT: &[&str] = &[];
+
+fn names_on_disk(extension: &str) -> BTreeSet<String> {
+    std::fs::read_dir(root().join("tests/errors"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == extension))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect()
+}
+
+/// The arguments of an entry: `FILE`, or what its `# calc:` first line says.
+fn arguments(file: &Path) -> Vec<String> {
+    let bytes = std::fs::read(root().join(file)).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    let first = text.lines().next().unwrap_or("");
+    let spec = first.strip_prefix("# calc:").unwrap_or("FILE");
+    let shown = file.to_string_lossy().into_owned();
+    spec.split_whitespace()
+        .map(|a| if a == "FILE" { shown.clone() } else { a.to_string() })
+        .collect()
+}
+
+#[test]
+fn the_catalog_lists_every_entry_and_every_entry_has_its_stderr() {
+    let listed: BTreeSet<String> = CATALOG.iter().map(|(n, _)| n.to_string()).collect();
+    assert_eq!(listed.len(), CATALOG.len(), "a name is listed twice in CATALOG");
+    let tomls = names_on_disk("toml");
+    let unlisted: Vec<_> = tomls.difference(&listed).collect();
+    let missing: Vec<_> = listed.difference(&tomls).collect();
+    assert!(
+        unlisted.is_empty(),
+        "tests/errors/ entries not in CATALOG: {unlisted:?}"
+    );
+    assert!(
+        missing.is_empty(),
+        "CATALOG entries without tests/errors/NAME.toml: {missing:?}"
+    );
+    if !crate::support::blessing() {
+        let stderrs = names_on_disk("stderr");
+        let orphans: Vec<_> = stderrs.difference(&tomls).collect();
+        let unblessed: Vec<_> = tomls.difference(&stderrs).filter(|n| !known_accepted(n)).collect();
+        assert!(orphans.is_empty(), ".stderr files without a .toml: {orphans:?}");
+        assert!(
+            unblessed.is_empty(),
+            "entries without a .stderr (run CALC_BLESS=1): {unblessed:?}"
+        );
+    }
+    let accepted: Vec<&str> = KNOWN_ACCEPTED.iter().map(|(n, _)| *n).collect();
+    for list in [WHOLE_FILE, KNOWN_WITHOUT_HINT, &accepted] {
+        for name in list {
+            assert!(listed.contains(*name), "{name} is not a catalog entry");
+        }
+    }
+}
+
+#[test]
+fn every_catalog_entry_exits_2_with_its_exact_stderr() {
+    let mut failures = Vec::new();
+    for file in toml_files("tests/errors") {
+        let run = calc(&arguments(&file));
+        let name = file.file_stem().unwrap().to_string_lossy().into_owned();
+        if let Some((_, bug)) = KNOWN_ACCEPTED.iter().find(|(n, _)| *n == name) {
+            if run.code == 2 {
+                failures.push(format!(
+                    "{name} is refused now (was a known bug: {bug}): remove it from KNOWN_ACCEPTED, bless and review \
+                     its .stderr"
+                ));
+            }
+            continue;
+        }
+        if run.code != 2 {
+            failures.push(format!(
+                "{}: exit status {}, not 2\n{}",
+                file.display(),
+                run.code,
+                run.stderr
+            ));
+            continue;
+        }
+        if let Err(e) = golden(&file.with_extension("stderr"), &run.stderr) {
+            failures.push(e);
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// One rendered problem, as read back from stderr.
+struct Rendered {
+    located: bool,
+    hint: bool,
+}
+
+/// Reads back the problems of one stderr, checking each against the source: the line shown
+/// is the line named, and the marker starts at the column named.
+fn read_back(file: &str, source: &str, stderr: &str) -> Result<Vec<Rendered>, String> {
+    let lines: Vec<&str> = stderr.lines().collect();
+    let (last, body) = lines.split_last().ok_or("empty stderr")?;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < body.len() {
+        let header = body[i];
+        let rest = header
+            .strip_prefix(file)
+            .and_then(|r| r.strip_prefix(':'))
+            .ok_or_else(|| format!("expected a line starting `{file}:`, found `{header}`"))?;
+        i += 1;
+        let located = !rest.starts_with(' ');
+        if located {
+            let mut parts = rest.splitn(3, ':');
+            let line: usize = parts.next().and_then(|l| l.parse().ok()).ok_or("no line number")?;
+            let column: usize = parts.next().and_then(|c| c.parse().ok()).ok_or("no column number")?;
+            let gutter = " ".repeat(line.to_string().len());
+            let shown = body.get(i + 1).ok_or("no source line")?;
+            let marker = body.get(i + 2).ok_or("no marker line")?;
+            if body[i] != format!("{gutter} |") {
+                return Err(format!("line {line}: expected an empty gutter, found `{}`", body[i]));
+            }
+            let expected = source
+                .lines()
+                .nth(line - 1)
+                .ok_or("the line named is not in the file")?;
+            if *shown != format!("{line} | {expected}").trim_end() && *shown != format!("{line} | {expected}") {
+                return Err(format!(
+                    "line {line}: the source shown is `{shown}`, not the file's `{expected}`"
+                ));
+            }
+            let carets = marker
+                .strip_prefix(&format!("{gutter} | "))
+                .ok_or_else(|| format!("line {line}: bad marker line `{marker}`"))?;
+            let pad = carets.chars().take_while(|c| *c == ' ' || *c == '\t').count();
+            if pad + 1 != column || !carets.trim_start().starts_with('^') {
+                return Err(format!(
+                    "line {line}: the marker `{carets}` does not start at column {column}"
+                ));
+            }
+            i += 3;
+        }
+        let hint = body.get(i).is_some_and(|l| l.trim_start().starts_with("= hint: "));
+        if hint {
+            i += 1;
+        }
+        out.push(Rendered { located, hint });
+    }
+    let n = out.len();
+    let summary = format!("calc: {n} problem{} in {file}", if n == 1 { "" } else { "s" });
+    if *last != summary {
+        return Err(format!("the last line is `{last}`, not `{summary}`"));
+    }
+    Ok(out)
+}
+
+#[test]
+fn every_message_has_a_location_a_marker_and_a_hint() {
+    let mut failures = Vec::new();
+    for file in toml_files("tests/errors") {
+        let name = file.file_stem().unwrap().to_string_lossy().into_owned();
+        if known_accepted(&name) {
+            continue;
+        }
+        // The actual stderr, not the .stderr file: the check holds while blessing too.
+        let stderr = calc(&arguments(&file)).stderr;
+        let source = String::from_utf8_lossy(&std::fs::read(root().join(&file)).unwrap()).into_owned();
+        let problems = match read_back(&file.to_string_lossy(), &source, &stderr) {
+            Ok(p) => p,
+            Err(e) => {
+                failures.push(format!("{name}: {e}"));
+                continue;
+            }
+        };
+        let whole_file = WHOLE_FILE.contains(&name.as_str());
+        if problems.iter().any(|p| !p.located) != whole_file {
+            failures.push(format!(
+                "{name}: {}",
+                if whole_file {
+                    "listed in WHOLE_FILE but every problem has a location"
+                } else {
+                    "a problem without file:line:column"
+                }
+            ));
+        }
+        let known = KNOWN_WITHOUT_HINT.contains(&name.as_str());
+        if problems.iter().all(|p| p.hint) == known {
+            failures.push(format!(
+                "{name}: {}",
+                if known {
+                    "now has a hint everywhere: remove it from KNOWN_WITHOUT_HINT"
+                } else {
+                    "a problem without a hint"
+                }
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn several_problems_are_all_reported() {
+    let stderr = calc(&["tests/errors/several-problems.toml"]).stderr;
+    assert!(
+        stderr.ends_with("calc: 5 problems in tests/errors/several-problems.toml\n"),
+        "{stderr}"
+    );
+}
+
+// ------------------------------------------------------------ errors outside the catalog
+
+#[test]
+fn a_missing_file_is_an_error_with_exit_2() {
+    let run = calc(&["tests/errors/no-such-file.toml"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "tests/errors/no-such-file.toml: cannot read the file: no such file\n  = hint: check the path\n\
+         calc: 1 problem in tests/errors/no-such-file.toml\n"
+    );
+    assert_eq!(run.stdout, "");
+    assert_eq!(calc(&["check", "tests/errors/no-such-file.toml"]).code, 2);
+}
+
+#[test]
+fn no_file_is_a_usage_error() {
+    let run = calc::<&str>(&[]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "calc: name a scenario file, e.g. `calc scenarios/openai.toml` (see `calc --help`)\n"
+    );
+}
+
+#[test]
+fn an_unknown_option_is_a_usage_error() {
+    let run = calc(&["scenarios/openai.toml", "--frobnicate"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--frobnicate"), "{}", run.stderr);
+    let run = calc(&["scenarios/openai.toml", "--format", "yaml"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("yaml"), "{}", run.stderr);
+}
+
+#[test]
+fn help_and_version_exit_0() {
+    let help = calc(&["--help"]);
+    assert_eq!(help.code, 0);
+    assert!(help.stdout.contains("Exit status"), "{}", help.stdout);
+    assert_eq!(calc(&["--version"]).code, 0);
+}
+
+/// A fresh, empty directory under cargo's scratch space for integration tests.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn check_of_a_directory_without_scenarios_is_an_error() {
+    let dir = scratch("check-empty-dir");
+    let run = calc(&["check".as_ref(), dir.as_os_str()]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        format!("calc: no scenario files found in {}\n", dir.display())
+    );
+}
+
+#[test]
+fn report_of_a_directory_without_scenarios_is_an_error() {
+    let dir = scratch("report-empty-dir");
+    let run = calc(&[dir.as_os_str()]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        format!("calc: no scenario files found in {}\n", dir.display())
+    );
+    assert_eq!(run.stdout, "");
+}
+
+#[test]
+fn a_file_larger_than_a_scenario_may_be_is_refused() {
+    let dir = scratch("too-big");
+    let file = dir.join("big.toml");
+    let mut text = String::from("# padding\n");
+    text.push_str(&"#".repeat(calc::scenario::MAX_BYTES));
+    std::fs::write(&file, text).unwrap();
+    let run = calc(&[file.as_os_str()]);
+    assert_eq!(run.code, 2);
+    let shown = file.display();
+    assert_eq!(
+        run.stderr,
+        format!(
+            "{shown}: the file is {} bytes, more than the {} a scenario may have\n  = hint: a scenario is a page of \
+             text; split generated tables into smaller files\ncalc: 1 problem in {shown}\n",
+            calc::scenario::MAX_BYTES + 10,
+            calc::scenario::MAX_BYTES
+        )
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_failed_expectation_exits_1_not_2() {
+    let dir = scratch("failing-expect");
+    let file = dir.join("seed.toml");
+    std::fs::write(
+        &file,
+        "[[holder]]\nname = \"Founders\"\nshares = 2_000_000\n\n[[round]]\nname = \"Seed\"\npre_money = \"8M\"\n\
+         amount = \"2M\"\n\n[[expect]]\nholder = \"Founders\"\nownership = \"75%\"\n",
+    )
+    .unwrap();
+    let run = calc(&["check".as_ref(), file.as_os_str()]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.stderr, "");
+    assert!(run.stdout.ends_with("0 passed, 1 failed\n"), "{}", run.stdout);
+}

@@ -1,0 +1,14 @@
+//! The integration tests, in one binary (one link step, as casey/just does): each module
+//! is a feature. Golden files (`tests/errors/*.stderr`, `tests/snapshots/*`) are
+//! regenerated with `CALC_BLESS=1 cargo test`; review every changed file before keeping it.
+
+#[path = "conversions.rs"]
+mod conversions;
+mod error_catalog;
+mod identities;
+mod json_contract;
+mod published_figures;
+mod scenario_runs;
+mod support;
+#[path = "waterfall.rs"]
+mod waterfall;
