@@ -140,7 +140,7 @@ fn engine_benches(c: &mut Criterion) {
     let big = ten_k_holders_ten_rounds();
     let outcome = engine::evaluate(&big).expect("the 10k-holder scenario evaluates");
     assert_eq!(outcome.rounds.len(), ROUNDS);
-    assert!(outcome.final_holders.len() > HOLDERS);
+    assert!(outcome.final_holders().len() > HOLDERS);
     let mut group = c.benchmark_group("engine");
     group.sample_size(10);
     group.bench_function("10k_holders_10_rounds", |b| {
@@ -179,8 +179,8 @@ fn peak_memory() {
     let outcome = engine::evaluate(black_box(&big)).unwrap();
     println!("peak RSS after evaluate (outcome held): {}", show(peak_rss_kb()));
     let rows: usize = outcome.initial.len()
-        + outcome.final_holders.len()
-        + outcome.rounds.iter().map(|r| r.holders.len()).sum::<usize>();
+        + outcome.final_holders().len()
+        + outcome.rounds.iter().map(|r| r.holders().len()).sum::<usize>();
     println!("holder rows in the outcome:             {rows}");
 }
 

@@ -124,7 +124,10 @@ fn actual(e: &Expect, outcome: &Outcome) -> Result<Decimal, Diagnostic> {
         let Some(holder) = &e.holder else {
             return Err(not_applicable("needs `holder`", "add `holder = \"...\"`"));
         };
-        let rows = round.map_or(&outcome.final_holders, |r| &r.holders);
+        let rows = match round.and_then(|r| outcome.rounds.iter().position(|o| o.name == r.name)) {
+            Some(index) => outcome.round_holders(index),
+            None => outcome.final_holders(),
+        };
         let row = rows.iter().find(|h| h.name == holder.name).ok_or_else(|| {
             Diagnostic::at(
                 holder.span.clone(),

@@ -126,7 +126,7 @@ pub fn build(inputs: &[Input]) -> Comparison {
     let holders = union(
         inputs
             .iter()
-            .map(|i| i.outcome.final_holders.iter().map(|h| h.name.as_str()).collect()),
+            .map(|i| i.outcome.holders.iter().map(|h| h.name.as_str()).collect()),
     );
     let mut rows = Vec::new();
     for name in &rounds {
@@ -168,7 +168,8 @@ pub fn build(inputs: &[Input]) -> Comparison {
                 values: inputs
                     .iter()
                     .map(|i| {
-                        let h = i.outcome.final_holders.iter().find(|h| h.name == *name)?;
+                        let rows = i.outcome.final_holders();
+                        let h = rows.iter().find(|h| h.name == *name)?;
                         match figure {
                             Figure::Ownership => Some(h.ownership_after),
                             _ => h.value_after,

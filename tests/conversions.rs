@@ -62,9 +62,9 @@ fn round<'a>(o: &'a Outcome, name: &str) -> &'a RoundOutcome {
         .unwrap_or_else(|| panic!("no round {name:?}"))
 }
 
-fn holder<'a>(r: &'a RoundOutcome, name: &str) -> &'a HolderRow {
-    r.holders
-        .iter()
+fn holder(r: &RoundOutcome, name: &str) -> HolderRow {
+    r.holders()
+        .into_iter()
         .find(|h| h.name == name)
         .unwrap_or_else(|| panic!("no holder {name:?}"))
 }
@@ -1773,7 +1773,7 @@ proptest! {
         if let Some(t) = c.target {
             let t = Decimal::from(t) / dec!(100);
             let pool = r
-                .holders
+                .holders()
                 .iter()
                 .find(|h| h.name == "Pool" || h.name == "Option pool")
                 .and_then(|h| h.shares_after)

@@ -2,6 +2,8 @@
 //! is a feature. Golden files (`tests/errors/*.stderr`, `tests/snapshots/*`) are
 //! regenerated with `CALC_BLESS=1 cargo test`; review every changed file before keeping it.
 
+#[path = "compare_sweep.rs"]
+mod compare_sweep;
 #[path = "conversions.rs"]
 mod conversions;
 mod error_catalog;

@@ -5,6 +5,7 @@ pub mod arith;
 pub mod cap_table;
 pub mod conversion;
 pub mod error;
+pub mod holder_rows;
 pub mod interest;
 pub mod model;
 pub mod option_pool;
@@ -21,31 +22,20 @@ use cap_table::CapTable;
 pub use error::EngineError;
 pub use model::*;
 pub use outcome::*;
-use rust_decimal::Decimal;
+use std::sync::Arc;
 
 /// Computes every round in order and the final table.
 pub fn evaluate(scenario: &Scenario) -> Result<Outcome, EngineError> {
-    let whole = 0..0;
-    let arith = Arith::at(&whole);
     let mut table = CapTable::from_scenario(scenario)?;
-    let initial_amounts = table.amounts();
-    let initial_fractions = ownership::fractions(&initial_amounts, arith)?;
-    let initial = rows(
-        &table,
-        &initial_amounts,
-        &initial_fractions,
-        &initial_fractions,
-        None,
-        scenario.mode,
-        arith,
-    )?;
-
-    let mut before_amounts = table.amounts();
-    let mut before_fractions = initial_fractions.clone();
+    let initial = Arc::new(table.amounts());
+    let mut total_before = Arith::at(&(0..0)).sum(initial.iter().copied())?;
+    let mut amounts_before = Arc::clone(&initial);
+    // Names are attached once every holder is known (below); rounds share them.
+    let no_names: Arc<[HolderInfo]> = Arc::new([]);
     let mut rounds = Vec::with_capacity(scenario.rounds.len());
     let exit_after = scenario.exit.as_ref().and_then(|e| e.after);
     let mut exit_table = None;
-    // Percent mode runs the share-mode equations on fractions (F = 1), unrounded.
+    // Percent mode runs the share-mode equations on value units, unrounded.
     let shares = scenario.mode == Mode::Shares;
     let rounding = if shares { scenario.rounding } else { Rounding::EXACT };
     for (index, round) in scenario.rounds.iter().enumerate() {
@@ -61,23 +51,8 @@ pub fn evaluate(scenario: &Scenario) -> Result<Outcome, EngineError> {
                 c.price = None;
             }
         }
-        let after_amounts = table.amounts();
-        let after_fractions = ownership::fractions(&after_amounts, arith)?;
-        let holders = rows(
-            &table,
-            &before_amounts,
-            &before_fractions,
-            &after_fractions,
-            Some(figures.post_money),
-            scenario.mode,
-            arith,
-        )?;
-        let share_total = |amounts: &[Decimal]| -> Result<Option<Decimal>, EngineError> {
-            match scenario.mode {
-                Mode::Shares => Ok(Some(arith.sum(amounts.iter().copied())?)),
-                Mode::Percent => Ok(None),
-            }
-        };
+        let amounts = Arc::new(table.amounts());
+        let total_after = arith.sum(amounts.iter().copied())?;
         rounds.push(RoundOutcome {
             name: round.name.clone(),
             pre_money: figures.pre_money,
@@ -89,12 +64,14 @@ pub fn evaluate(scenario: &Scenario) -> Result<Outcome, EngineError> {
             conversions: figures.conversions,
             adjustments: figures.adjustments,
             tranches: figures.tranches,
-            holders,
-            total_before: share_total(&before_amounts)?,
-            total_after: share_total(&after_amounts)?,
+            mode: scenario.mode,
+            amounts_before: std::mem::replace(&mut amounts_before, Arc::clone(&amounts)),
+            amounts,
+            holder_info: Arc::clone(&no_names),
+            total_before: shares.then_some(total_before),
+            total_after: shares.then_some(total_after),
         });
-        before_amounts = table.amounts();
-        before_fractions = after_fractions;
+        total_before = total_after;
         if exit_after == Some(index) {
             exit_table = Some(table.clone());
         }
@@ -114,66 +91,24 @@ pub fn evaluate(scenario: &Scenario) -> Result<Outcome, EngineError> {
         }
         None => (Vec::new(), Vec::new()),
     };
-
-    let final_post_money = rounds.last().map(|r| r.post_money);
-    let final_holders = rows(
-        &table,
-        &initial_amounts,
-        &initial_fractions,
-        &before_fractions,
-        final_post_money,
-        scenario.mode,
-        arith,
-    )?;
+    let holders: Arc<[HolderInfo]> = table
+        .positions
+        .into_iter()
+        .map(|p| HolderInfo {
+            name: p.name,
+            kind: p.kind,
+        })
+        .collect();
+    for r in &mut rounds {
+        r.holder_info = Arc::clone(&holders);
+    }
     Ok(Outcome {
         mode: scenario.mode,
+        holders,
         initial,
+        final_post_money: rounds.last().map(|r| r.post_money),
         rounds,
-        final_holders,
-        final_post_money,
         exits,
         breakpoints,
     })
-}
-
-/// One row per position of `table`; positions beyond `before`'s length are new.
-fn rows(
-    table: &CapTable,
-    before_amounts: &[Decimal],
-    before_fractions: &[Decimal],
-    after_fractions: &[Decimal],
-    post_money: Option<Decimal>,
-    mode: Mode,
-    arith: Arith,
-) -> Result<Vec<HolderRow>, EngineError> {
-    let shares = mode == Mode::Shares;
-    let total_after = arith.sum(table.positions.iter().map(|p| p.amount))?;
-    let mut out = Vec::with_capacity(table.positions.len());
-    for (i, p) in table.positions.iter().enumerate() {
-        let ownership_before = before_fractions.get(i).copied().unwrap_or(Decimal::ZERO);
-        let ownership_after = after_fractions.get(i).copied().unwrap_or(Decimal::ZERO);
-        let dilution = if ownership_before.is_zero() {
-            None
-        } else {
-            Some(arith.sub(Decimal::ONE, arith.div(ownership_after, ownership_before)?)?)
-        };
-        // ownership × post-money, computed as amount × post / total so that no rounded
-        // fraction enters the value.
-        let value_after = match (post_money, total_after.is_zero()) {
-            (Some(post), false) => Some(arith.div(arith.mul(p.amount, post)?, total_after)?),
-            (Some(_), true) => Some(Decimal::ZERO),
-            (None, _) => None,
-        };
-        out.push(HolderRow {
-            name: p.name.clone(),
-            kind: p.kind,
-            shares_before: shares.then(|| before_amounts.get(i).copied().unwrap_or(Decimal::ZERO)),
-            shares_after: shares.then_some(p.amount),
-            ownership_before,
-            ownership_after,
-            dilution,
-            value_after,
-        });
-    }
-    Ok(out)
 }

@@ -4,15 +4,18 @@
 
 use super::model::{HolderKind, Mode};
 use rust_decimal::Decimal;
+use std::sync::Arc;
 
+/// Holder rows are derived on demand: see `initial_holders`, `round_holders` and
+/// `final_holders` in holder_rows.rs.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Outcome {
     pub mode: Mode,
-    /// The cap table before the first round (before = after = the table as written).
-    pub initial: Vec<HolderRow>,
+    /// Every holder, in order of first appearance (the final table's order).
+    pub holders: Arc<[HolderInfo]>,
+    /// As-converted amounts before the first round (the first holders, in order).
+    pub initial: Arc<Vec<Decimal>>,
     pub rounds: Vec<RoundOutcome>,
-    /// Before = the table before the first round, after = after the last: cumulative dilution.
-    pub final_holders: Vec<HolderRow>,
     /// The post-money valuation the final values are taken at (the last round's, if any).
     pub final_post_money: Option<Decimal>,
     /// One waterfall per `[exit]` value.
@@ -56,6 +59,12 @@ pub struct Breakpoint {
 }
 
 #[derive(Clone, Debug, PartialEq)]
+pub struct HolderInfo {
+    pub name: String,
+    pub kind: HolderKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct RoundOutcome {
     pub name: String,
     pub pre_money: Decimal,
@@ -68,7 +77,13 @@ pub struct RoundOutcome {
     pub tranches: Vec<TrancheRow>,
     /// Anti-dilution adjustments this round triggered.
     pub adjustments: Vec<Adjustment>,
-    pub holders: Vec<HolderRow>,
+    pub mode: Mode,
+    /// Every holder's as-converted amount before and after the round (shares, or value
+    /// units in percent mode), in holder order; shared with the neighbouring rounds.
+    pub amounts_before: Arc<Vec<Decimal>>,
+    pub amounts: Arc<Vec<Decimal>>,
+    /// The names and kinds behind the amounts (shared by every round).
+    pub holder_info: Arc<[HolderInfo]>,
     /// Fully diluted shares before and after (share mode).
     pub total_before: Option<Decimal>,
     pub total_after: Option<Decimal>,

@@ -54,7 +54,12 @@ pub fn report(doc: &Document, outcome: &Outcome) -> Vec<Block> {
     }
     if outcome.rounds.is_empty() {
         out.push(Block::Heading("Cap table".into()));
-        out.push(Block::Grid(holder_grid(&outcome.initial, outcome.mode, &symbol, None)));
+        out.push(Block::Grid(holder_grid(
+            &outcome.initial_holders(),
+            outcome.mode,
+            &symbol,
+            None,
+        )));
     }
     for (i, round) in outcome.rounds.iter().enumerate() {
         out.push(Block::Heading(format!("Round {}: {}", i + 1, round.name)));
@@ -67,7 +72,7 @@ pub fn report(doc: &Document, outcome: &Outcome) -> Vec<Block> {
             out.push(Block::Grid(adjustment_grid(round, &symbol)));
         }
         out.push(Block::Grid(holder_grid(
-            &round.holders,
+            &outcome.round_holders(i),
             outcome.mode,
             &symbol,
             Some(round),
@@ -80,7 +85,7 @@ pub fn report(doc: &Document, outcome: &Outcome) -> Vec<Block> {
             format!("Final cap table (dilution since before {})", outcome.rounds[0].name)
         };
         out.push(Block::Heading(heading));
-        let mut grid = holder_grid(&outcome.final_holders, outcome.mode, &symbol, None);
+        let mut grid = holder_grid(&outcome.final_holders(), outcome.mode, &symbol, None);
         grid.footer = Some(totals(outcome, last, &symbol));
         out.push(Block::Grid(grid));
     }

@@ -23,12 +23,12 @@ fn opt(v: Option<Decimal>) -> String {
 
 pub fn rows(doc: &Document, outcome: &Outcome, out: &mut String) {
     let prefix = format!("{},{}", field(&doc.title), field(doc.variant.as_deref().unwrap_or("")));
-    for r in &outcome.rounds {
-        for h in &r.holders {
+    for (i, r) in outcome.rounds.iter().enumerate() {
+        for h in &outcome.round_holders(i) {
             line(out, &prefix, &r.name, h, Some(r));
         }
     }
-    for h in &outcome.final_holders {
+    for h in &outcome.final_holders() {
         line(out, &prefix, "final", h, None);
     }
 }

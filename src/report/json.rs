@@ -21,8 +21,8 @@ pub fn value(doc: &Document, outcome: &Outcome) -> Value {
         "currency": doc.currency,
         "variant": doc.variant,
         "mode": outcome.mode.as_str(),
-        "rounds": outcome.rounds.iter().map(round).collect::<Vec<_>>(),
-        "final": { "holders": outcome.final_holders.iter().map(holder).collect::<Vec<_>>() },
+        "rounds": outcome.rounds.iter().enumerate().map(|(i, r)| round(outcome, i, r)).collect::<Vec<_>>(),
+        "final": { "holders": outcome.final_holders().iter().map(holder).collect::<Vec<_>>() },
         "exits": outcome.exits.iter().map(|e| json!({
             "value": num(e.value),
             "payouts": e.payouts.iter().map(|p| json!({
@@ -49,7 +49,7 @@ pub fn value(doc: &Document, outcome: &Outcome) -> Value {
     })
 }
 
-fn round(r: &RoundOutcome) -> Value {
+fn round(outcome: &Outcome, index: usize, r: &RoundOutcome) -> Value {
     json!({
         "name": r.name,
         "pre_money": num(r.pre_money),
@@ -60,7 +60,7 @@ fn round(r: &RoundOutcome) -> Value {
         "new_shares": opt(r.new_shares),
         "conversions": r.conversions.iter().map(conversion).collect::<Vec<_>>(),
         "tranches": r.tranches.iter().map(tranche).collect::<Vec<_>>(),
-        "holders": r.holders.iter().map(holder).collect::<Vec<_>>(),
+        "holders": outcome.round_holders(index).iter().map(holder).collect::<Vec<_>>(),
         "adjustments": r.adjustments.iter().map(|a| json!({
             "class": a.class,
             "conversion_price_before": num(a.before),

@@ -178,70 +178,39 @@ fn syntax_error(e: &toml::de::Error) -> Diagnostic {
     }
 }
 
-/// A `--set` value: TOML if it parses as a value, else the text as a string.
-fn override_value(text: &str) -> Node<'static> {
+/// A `--set` value: TOML if it parses as a value, else the text as a string. The value
+/// borrows `text` (the caller's `Override`, alive for the whole of `load`); every span in
+/// it is replaced by `COMMAND_LINE`, since its offsets are not offsets in the file.
+fn override_value(text: &str) -> Node<'_> {
     let value = match DeValue::parse(text) {
-        Ok(v) => {
-            let mut v = v.into_inner();
-            v.make_owned();
-            respan(own(v))
-        }
-        Err(_) => DeValue::String(std::borrow::Cow::Owned(text.to_string())),
+        Ok(v) => command_line(v.into_inner()),
+        Err(_) => DeValue::String(std::borrow::Cow::Borrowed(text)),
     };
     Spanned::new(COMMAND_LINE, value)
 }
 
-/// Detaches a value from the text it was parsed from.
-fn own(v: DeValue<'_>) -> DeValue<'static> {
-    use std::borrow::Cow;
+/// Gives every element of an array or table (and its keys) the command line's span.
+fn command_line(v: DeValue<'_>) -> DeValue<'_> {
     match v {
-        DeValue::String(s) => DeValue::String(Cow::Owned(s.into_owned())),
-        DeValue::Integer(i) => {
-            DeValue::parse(&i.to_string()).map_or(DeValue::Boolean(false), |n| own_leaf(n.into_inner()))
-        }
-        DeValue::Float(f) => {
-            DeValue::parse(&f.to_string()).map_or(DeValue::Boolean(false), |n| own_leaf(n.into_inner()))
-        }
-        DeValue::Boolean(b) => DeValue::Boolean(b),
-        DeValue::Datetime(d) => DeValue::Datetime(d),
         DeValue::Array(items) => {
             let mut out = toml::de::DeArray::new();
             for item in items.iter() {
-                out.push(Spanned::new(COMMAND_LINE, own(item.get_ref().clone())));
+                out.push(Spanned::new(COMMAND_LINE, command_line(item.get_ref().clone())));
             }
             DeValue::Array(out)
         }
         DeValue::Table(t) => {
             let mut out = DeTable::new();
-            for (k, v) in t.iter() {
+            for (k, v) in t {
                 out.insert(
-                    Spanned::new(COMMAND_LINE, Cow::Owned(k.get_ref().to_string())),
-                    Spanned::new(COMMAND_LINE, own(v.get_ref().clone())),
+                    Spanned::new(COMMAND_LINE, k.into_inner()),
+                    Spanned::new(COMMAND_LINE, command_line(v.into_inner())),
                 );
             }
             DeValue::Table(out)
         }
+        leaf => leaf,
     }
-}
-
-fn own_leaf(v: DeValue<'_>) -> DeValue<'static> {
-    match v {
-        DeValue::Integer(_) | DeValue::Float(_) => {
-            // Numbers re-parsed from their own display keep owned text only via a string round trip.
-            let text = match &v {
-                DeValue::Integer(i) => i.to_string(),
-                DeValue::Float(f) => f.to_string(),
-                _ => String::new(),
-            };
-            let leaked: &'static str = Box::leak(text.into_boxed_str());
-            DeValue::parse(leaked).map_or(DeValue::Boolean(false), Spanned::into_inner)
-        }
-        other => own(other),
-    }
-}
-
-fn respan(v: DeValue<'static>) -> DeValue<'static> {
-    v
 }
 
 fn build(

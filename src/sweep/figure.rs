@@ -67,7 +67,8 @@ impl Figure {
     pub fn get(&self, outcome: &Outcome) -> Option<Decimal> {
         match self {
             Figure::Holder { metric, holder } => {
-                let row = outcome.final_holders.iter().find(|h| h.name == *holder)?;
+                let rows = outcome.final_holders();
+                let row = rows.iter().find(|h| h.name == *holder)?;
                 match metric {
                     Metric::Ownership => Some(row.ownership_after),
                     Metric::Shares => row.shares_after,

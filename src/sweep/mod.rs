@@ -219,7 +219,7 @@ fn holder_names(doc: &Document, samples: &[&Outcome]) -> Vec<String> {
         }
     };
     for o in samples {
-        for h in &o.final_holders {
+        for h in o.holders.iter() {
             add(&h.name);
         }
     }
@@ -276,14 +276,15 @@ impl Figures {
                 let last = outcome.rounds.last();
                 row.push(last.map(|r| r.post_money));
                 row.push(last.and_then(|r| r.price));
-                let rows = &outcome.final_holders;
+                // Only the final ownership is read: no other row is derived.
+                let ownership = outcome.final_ownership();
                 for (i, name) in holders.iter().enumerate() {
                     // Holders usually keep their positions: look there first.
-                    let found = match rows.get(i) {
-                        Some(h) if h.name == *name => Some(h),
-                        _ => rows.iter().find(|h| h.name == *name),
+                    let found = match outcome.holders.get(i) {
+                        Some(h) if h.name == *name => Some(i),
+                        _ => outcome.holders.iter().position(|h| h.name == *name),
                     };
-                    row.push(found.map(|h| h.ownership_after));
+                    row.push(found.and_then(|k| ownership.get(k).copied()));
                 }
             }
         }

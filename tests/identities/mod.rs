@@ -77,12 +77,12 @@ fn shares_of(rows: &[calc::engine::HolderRow], before: bool) -> Decimal {
 /// Every round's and the final ownership column sums to exactly 1.
 fn ownership_sums_to_one(outcome: &Outcome) -> Result<(), TestCaseError> {
     for r in &outcome.rounds {
-        let after: Decimal = r.holders.iter().map(|h| h.ownership_after).sum();
+        let after: Decimal = r.holders().iter().map(|h| h.ownership_after).sum();
         prop_assert_eq!(after, Decimal::ONE, "round {}", r.name);
-        let before: Decimal = r.holders.iter().map(|h| h.ownership_before).sum();
+        let before: Decimal = r.holders().iter().map(|h| h.ownership_before).sum();
         prop_assert_eq!(before, Decimal::ONE, "round {} before", r.name);
     }
-    let last: Decimal = outcome.final_holders.iter().map(|h| h.ownership_after).sum();
+    let last: Decimal = outcome.final_holders().iter().map(|h| h.ownership_after).sum();
     prop_assert_eq!(last, Decimal::ONE, "final table");
     Ok(())
 }
@@ -195,14 +195,14 @@ proptest! {
         let (doc, outcome) = evaluate(&text);
         ownership_sums_to_one(&outcome)?;
         for (r, spec) in outcome.rounds.iter().zip(&doc.scenario.rounds) {
-            let before = shares_of(&r.holders, true);
-            let after = shares_of(&r.holders, false);
+            let before = shares_of(&r.holders(), true);
+            let after = shares_of(&r.holders(), false);
             let added = r.new_shares.unwrap() + r.pool_increase.unwrap_or(Decimal::ZERO);
             prop_assert_eq!(after, before + added, "round {}", r.name);
             prop_assert_eq!(r.tranches.iter().map(|t| t.shares.unwrap()).sum::<Decimal>(), r.new_shares.unwrap());
             prop_assert_eq!(r.pre_money + r.amount, r.post_money);
             if let Some(calc::engine::PoolTopUp::Target(t)) = spec.pool {
-                let pool: Decimal = r.holders.iter().filter(|h| h.kind == HolderKind::Pool).map(|h| h.shares_after.unwrap()).sum();
+                let pool: Decimal = r.holders().iter().filter(|h| h.kind == HolderKind::Pool).map(|h| h.shares_after.unwrap()).sum();
                 prop_assert!(pool >= t * after, "round {}: pool {} below {} of {}", r.name, pool, t, after);
             }
         }
@@ -245,8 +245,8 @@ fn pool_target_with_a_rounded_price_is_met() {
         "#,
     );
     let round = &outcome.rounds[0];
-    let pool = holder(&round.holders, "Pool").shares_after.unwrap();
-    let total: Decimal = round.holders.iter().map(|h| h.shares_after.unwrap()).sum();
+    let pool = holder(&round.holders(), "Pool").shares_after.unwrap();
+    let total: Decimal = round.holders().iter().map(|h| h.shares_after.unwrap()).sum();
     assert!(pool >= dec!(0.17) * total);
 }
 
@@ -277,11 +277,12 @@ fn a_holder_buying_again_is_one_holder() {
         amount = "1M"
         "#,
     );
-    let fund: Vec<_> = outcome.final_holders.iter().filter(|h| h.name == "Fund").collect();
+    let rows = outcome.final_holders();
+    let fund: Vec<_> = rows.iter().filter(|h| h.name == "Fund").collect();
     assert_eq!(fund.len(), 1);
     // Seed: price 1, 2,000,000 shares; A: price 30M / 10M = 3, floor(1M / 3) = 333,333.
     assert_eq!(
-        holder(&outcome.final_holders, "Fund").shares_after,
+        holder(&outcome.final_holders(), "Fund").shares_after,
         Some(dec!(2_333_333))
     );
 }

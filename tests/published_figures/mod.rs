@@ -38,10 +38,10 @@ fn handbook_seed_2m_at_8m_pre_money() {
     assert_eq!(seed.price, Some(dec!(4)));
     assert_eq!(seed.new_shares, Some(dec!(500_000)));
     assert_eq!(seed.post_money, dec!(10_000_000));
-    let investor = holder(&seed.holders, "Investor");
+    let investor = holder(&seed.holders(), "Investor");
     assert_eq!(investor.shares_after, Some(dec!(500_000)));
     assert_eq!(investor.ownership_after, dec!(0.2));
-    assert_eq!(holder(&seed.holders, "Founders").ownership_after, dec!(0.8));
+    assert_eq!(holder(&seed.holders(), "Founders").ownership_after, dec!(0.8));
 }
 
 /// The same handbook example read as two pre-money safes at $8M: the same as a priced round
@@ -70,7 +70,7 @@ fn handbook_two_investors_at_8m_pre_money() {
     let seed = &outcome.rounds[0];
     assert_eq!(seed.price, Some(dec!(4)));
     for name in ["Investor A", "Investor B"] {
-        let h = holder(&seed.holders, name);
+        let h = holder(&seed.holders(), name);
         assert_eq!(h.shares_after, Some(dec!(500_000)));
         assert_eq!(percent(h.ownership_after, 2), dec!(16.67));
     }
@@ -104,13 +104,13 @@ fn seed_headline_pre_and_post_money_readings() {
         )
     };
     let (_, pre) = evaluate(&scenario(r#"pre_money = "800B""#));
-    let amazon = holder(&pre.final_holders, "Amazon").ownership_after;
+    let amazon = holder(&pre.final_holders(), "Amazon").ownership_after;
     assert_eq!(percent(amazon, 4), dec!(5.5556));
     assert_eq!(percent(amazon, 2), dec!(5.56));
     assert_eq!(pre.rounds[0].post_money, dec!(900_000_000_000));
 
     let (_, post) = evaluate(&scenario(r#"post_money = "800B""#));
-    assert_eq!(holder(&post.final_holders, "Amazon").ownership_after, dec!(0.0625));
+    assert_eq!(holder(&post.final_holders(), "Amazon").ownership_after, dec!(0.0625));
     assert_eq!(post.rounds[0].pre_money, dec!(700_000_000_000));
 }
 
@@ -150,11 +150,14 @@ fn openai_close_derived_figures() {
     );
     let round = &outcome.rounds[0];
     assert_eq!(round.post_money, dec!(852_000_000_000));
-    let foundation = holder(&round.holders, "OpenAI Foundation");
+    let foundation = holder(&round.holders(), "OpenAI Foundation");
     assert_eq!(percent(foundation.dilution.unwrap(), 2), dec!(14.32));
-    assert_eq!(percent(holder(&round.holders, "Amazon").ownership_after, 2), dec!(5.87));
     assert_eq!(
-        percent(holder(&round.holders, "Microsoft").ownership_after, 2),
+        percent(holder(&round.holders(), "Amazon").ownership_after, 2),
+        dec!(5.87)
+    );
+    assert_eq!(
+        percent(holder(&round.holders(), "Microsoft").ownership_after, 2),
         dec!(23.13)
     );
 }
@@ -187,18 +190,21 @@ fn venture_hacks_option_pool_shuffle() {
     assert_eq!(round.price, Some(dec!(1)), "the term sheet's price is $1.00");
     assert_eq!(round.post_money, dec!(10_000_000));
     // Effective pre-money: what the existing 6M shares are worth at the round's price.
-    let founders = holder(&round.holders, "Founders");
+    let founders = holder(&round.holders(), "Founders");
     let effective_pre_money = round.price.unwrap() * founders.shares_after.unwrap();
     assert_eq!(effective_pre_money, dec!(6_000_000), "the effective valuation is $6M");
     // The pool is 20% of the post-financing fully diluted capitalization.
     let pool = round
-        .holders
-        .iter()
+        .holders()
+        .into_iter()
         .find(|h| h.kind == calc::engine::HolderKind::Pool)
         .expect("the round creates a pool");
     assert_eq!(pool.ownership_after, dec!(0.2));
     assert_eq!(round.pool_increase, Some(dec!(2_000_000)));
-    assert_eq!(holder(&round.holders, "Blue Shirt Capital").ownership_after, dec!(0.2));
+    assert_eq!(
+        holder(&round.holders(), "Blue Shirt Capital").ownership_after,
+        dec!(0.2)
+    );
     assert_eq!(founders.ownership_after, dec!(0.6));
 
     // Without the pool the same money buys at $8M / 6M = $1.33 a share (as the article

@@ -127,8 +127,10 @@ pub fn evaluate(text: &str) -> (calc::scenario::Document, calc::engine::Outcome)
 }
 
 /// The holder row named `name` in `rows`.
-pub fn holder<'a>(rows: &'a [calc::engine::HolderRow], name: &str) -> &'a calc::engine::HolderRow {
+/// The row of `name`, cloned (rows are derived on demand from the outcome).
+pub fn holder(rows: &[calc::engine::HolderRow], name: &str) -> calc::engine::HolderRow {
     rows.iter()
         .find(|h| h.name == name)
+        .cloned()
         .unwrap_or_else(|| panic!("no holder {name}"))
 }

@@ -1,0 +1,94 @@
+//! Holder rows, derived on demand from the amounts each round left.
+//!
+//! The outcome keeps one vector of as-converted amounts per round (16 bytes a holder),
+//! not a row per holder per round: 100,000 holders through 20 rounds stay at tens of
+//! megabytes, and callers that read only the final table (sweeps) pay for no other.
+
+use super::model::{HolderKind, Mode};
+use super::outcome::{HolderInfo, HolderRow, Outcome, RoundOutcome};
+use super::ownership;
+use rust_decimal::Decimal;
+
+impl Outcome {
+    /// The cap table as written, before any round.
+    pub fn initial_holders(&self) -> Vec<HolderRow> {
+        rows(self.mode, &self.holders, &self.initial, &self.initial, None)
+    }
+
+    /// Every holder after round `index`, with ownership before and after it.
+    pub fn round_holders(&self, index: usize) -> Vec<HolderRow> {
+        self.rounds.get(index).map_or_else(Vec::new, RoundOutcome::holders)
+    }
+
+    /// The table after the last round, against the table before the first: cumulative
+    /// dilution, values at the last post-money.
+    pub fn final_holders(&self) -> Vec<HolderRow> {
+        let after = self.rounds.last().map_or(&self.initial, |r| &r.amounts);
+        rows(self.mode, &self.holders, &self.initial, after, self.final_post_money)
+    }
+
+    /// Final ownership fractions only, in holder order (for sweeps).
+    pub fn final_ownership(&self) -> Vec<Decimal> {
+        ownership::fractions(self.rounds.last().map_or(&self.initial, |r| &r.amounts))
+    }
+}
+
+impl RoundOutcome {
+    /// Every holder after this round, with ownership before and after it.
+    pub fn holders(&self) -> Vec<HolderRow> {
+        rows(
+            self.mode,
+            &self.holder_info,
+            &self.amounts_before,
+            &self.amounts,
+            Some(self.post_money),
+        )
+    }
+}
+
+fn rows(
+    mode: Mode,
+    holders: &[HolderInfo],
+    before: &[Decimal],
+    after: &[Decimal],
+    post_money: Option<Decimal>,
+) -> Vec<HolderRow> {
+    let shares = mode == Mode::Shares;
+    let before_fractions = ownership::fractions(before);
+    let after_fractions = ownership::fractions(after);
+    let total_after = after.iter().try_fold(Decimal::ZERO, |acc, a| acc.checked_add(*a));
+    let mut out = Vec::with_capacity(after.len());
+    for (i, &amount) in after.iter().enumerate() {
+        let (name, kind) = holders
+            .get(i)
+            .map_or(("", HolderKind::Common), |h| (h.name.as_str(), h.kind));
+        let ownership_before = before_fractions.get(i).copied().unwrap_or(Decimal::ZERO);
+        let ownership_after = after_fractions.get(i).copied().unwrap_or(Decimal::ZERO);
+        let dilution = if ownership_before.is_zero() {
+            None
+        } else {
+            ownership_after.checked_div(ownership_before).map(|r| Decimal::ONE - r)
+        };
+        // ownership × post-money, as amount × post / total so that no rounded fraction
+        // enters the value (falling back to the fraction only if the product overflows).
+        let value_after = post_money.map(|post| match total_after {
+            Some(total) if !total.is_zero() => amount
+                .checked_mul(post)
+                .and_then(|v| v.checked_div(total))
+                .or_else(|| ownership_after.checked_mul(post))
+                .unwrap_or(Decimal::ZERO),
+            _ => Decimal::ZERO,
+        });
+        out.push(HolderRow {
+            name: name.to_string(),
+            kind,
+            shares_before: shares.then(|| before.get(i).copied().unwrap_or(Decimal::ZERO)),
+            shares_after: shares.then_some(amount),
+            ownership_before,
+            ownership_after,
+            dilution,
+            value_after,
+        });
+    }
+    out
+}
