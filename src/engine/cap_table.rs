@@ -8,6 +8,39 @@ use super::model::{ClassTerms, Holder, HolderKind, Scenario};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::HashMap;
 
+/// Tables up to this many names are searched linearly: cheaper than hashing for the
+/// cap tables people write, and no allocation for an index.
+const LINEAR: usize = 32;
+
+/// Names to indices: a linear search for small tables, a hash map once they grow.
+#[derive(Clone, Debug, Default)]
+struct NameIndex {
+    map: Option<HashMap<String, usize>>,
+}
+
+impl NameIndex {
+    fn get<'n>(&self, name: &str, names: impl Iterator<Item = &'n str>) -> Option<usize> {
+        match &self.map {
+            Some(map) => map.get(name).copied(),
+            None => names.take(LINEAR).position(|n| n == name),
+        }
+    }
+
+    fn insert<'n>(&mut self, name: &str, index: usize, names: impl Iterator<Item = &'n str>) {
+        match &mut self.map {
+            Some(map) => {
+                map.insert(name.to_string(), index);
+            }
+            None if index >= LINEAR => {
+                let mut map: HashMap<String, usize> = names.enumerate().map(|(i, n)| (n.to_string(), i)).collect();
+                map.insert(name.to_string(), index);
+                self.map = Some(map);
+            }
+            None => {}
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct ClassState {
     pub name: String,
@@ -45,8 +78,8 @@ pub struct Position {
 pub struct CapTable {
     pub positions: Vec<Position>,
     pub classes: Vec<ClassState>,
-    index: HashMap<String, usize>,
-    class_index: HashMap<String, usize>,
+    index: NameIndex,
+    class_index: NameIndex,
 }
 
 impl CapTable {
@@ -78,9 +111,12 @@ impl CapTable {
 
     /// The index of class `name`, creating it with `terms` if it is new.
     pub fn class_of(&mut self, name: &str, preferred: bool, terms: ClassTerms) -> usize {
-        if let Some(&i) = self.class_index.get(name) {
+        if let Some(i) = self.class_index.get(name, self.classes.iter().map(|c| c.name.as_str())) {
             return i;
         }
+        let index = self.classes.len();
+        self.class_index
+            .insert(name, index, self.classes.iter().map(|c| c.name.as_str()));
         self.classes.push(ClassState {
             name: name.to_string(),
             preferred,
@@ -90,15 +126,17 @@ impl CapTable {
             invested: Decimal::ZERO,
             issued: Decimal::ZERO,
         });
-        self.class_index.insert(name.to_string(), self.classes.len() - 1);
-        self.classes.len() - 1
+        index
     }
 
     /// The index of `name`'s position, creating an empty one of `kind` if it is new.
     pub fn position_of(&mut self, name: &str, kind: HolderKind) -> usize {
-        if let Some(&i) = self.index.get(name) {
+        if let Some(i) = self.index.get(name, self.positions.iter().map(|p| p.name.as_str())) {
             return i;
         }
+        let index = self.positions.len();
+        self.index
+            .insert(name, index, self.positions.iter().map(|p| p.name.as_str()));
         self.positions.push(Position {
             name: name.to_string(),
             kind,
@@ -106,8 +144,7 @@ impl CapTable {
             holdings: Vec::new(),
             strike: None,
         });
-        self.index.insert(name.to_string(), self.positions.len() - 1);
-        self.positions.len() - 1
+        index
     }
 
     /// Issues `shares` of `class` to position `i` (at a ratio of one to one).
@@ -155,7 +192,7 @@ impl CapTable {
     }
 
     pub fn find(&self, name: &str) -> Option<usize> {
-        self.index.get(name).copied()
+        self.index.get(name, self.positions.iter().map(|p| p.name.as_str()))
     }
 
     /// The first unallocated pool, if the table has one.

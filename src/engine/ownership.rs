@@ -21,7 +21,7 @@ pub fn fractions(amounts: &[Decimal]) -> Vec<Decimal> {
     }
     let mut out: Vec<Decimal> = amounts
         .iter()
-        .map(|a| a.checked_div(total).map_or(Decimal::ZERO, |f| f.round_dp(SCALE)))
+        .map(|a| a.checked_div(total).unwrap_or(Decimal::ZERO))
         .collect();
     let Some(sum) = out.iter().try_fold(Decimal::ZERO, |acc, f| acc.checked_add(*f)) else {
         return out;
