@@ -67,7 +67,7 @@ fn style(choice: ColorChoice) -> Style {
 }
 
 /// Reads a scenario file, refusing what is not UTF-8 text or too large.
-pub fn read_source(path: &Path) -> Result<SourceFile, Diagnostic> {
+pub fn read_source(path: &Path) -> Result<SourceFile, Unreadable> {
     let name = path.display().to_string();
     let stem = path
         .file_stem()
@@ -76,7 +76,9 @@ pub fn read_source(path: &Path) -> Result<SourceFile, Diagnostic> {
         Diagnostic::whole_file(format!("cannot read the file: {}", io_reason(&e))).hint("check the path")
     })?;
     if meta.is_dir() {
-        return Err(Diagnostic::whole_file("is a directory").hint("name a .toml file, or use `calc check DIR`"));
+        return Err(Diagnostic::whole_file("is a directory")
+            .hint("name a .toml file, or use `calc check DIR`")
+            .into());
     }
     if meta.len() > scenario::MAX_BYTES as u64 {
         return Err(Diagnostic::whole_file(format!(
@@ -84,19 +86,40 @@ pub fn read_source(path: &Path) -> Result<SourceFile, Diagnostic> {
             meta.len(),
             scenario::MAX_BYTES
         ))
-        .hint("a scenario is a page of text; split generated tables into smaller files"));
+        .hint("a scenario is a page of text; split generated tables into smaller files")
+        .into());
     }
     let bytes =
         std::fs::read(path).map_err(|e| Diagnostic::whole_file(format!("cannot read the file: {}", io_reason(&e))))?;
     let text = String::from_utf8(bytes).map_err(|e| {
+        // Shown against the text with the bad bytes replaced (U+FFFD), so the offending
+        // line and column can be pointed at like any other problem.
         let valid = e.utf8_error().valid_up_to();
-        let bytes = e.into_bytes();
-        let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
-        let (line, column) = diagnostic::line_column(&prefix, valid);
-        Diagnostic::whole_file(format!("line {line}, column {column}: the file is not UTF-8 text"))
-            .hint("save the file as UTF-8")
+        let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        let end = text[valid..].chars().next().map_or(valid, |c| valid + c.len_utf8());
+        Unreadable {
+            diagnostic: Diagnostic::at(valid..end, "the file is not UTF-8 text: this byte is not valid UTF-8")
+                .hint("save the file as UTF-8"),
+            text,
+        }
     })?;
     Ok(SourceFile { name, stem, text })
+}
+
+/// A file that could not be read as a scenario, with the text to show the problem in
+/// (empty when there is none to show).
+pub struct Unreadable {
+    pub diagnostic: Diagnostic,
+    pub text: String,
+}
+
+impl From<Diagnostic> for Unreadable {
+    fn from(diagnostic: Diagnostic) -> Self {
+        Unreadable {
+            diagnostic,
+            text: String::new(),
+        }
+    }
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -183,8 +206,8 @@ fn load_and_evaluate(
 ) -> std::io::Result<Option<(SourceFile, Document, Outcome)>> {
     let source = match read_source(path) {
         Ok(s) => s,
-        Err(d) => {
-            print_diagnostics(err, &path.display().to_string(), "", &[d])?;
+        Err(u) => {
+            print_diagnostics(err, &path.display().to_string(), &u.text, &[u.diagnostic])?;
             return Ok(None);
         }
     };
@@ -368,8 +391,8 @@ fn run_compare(
         }
         match read_source(Path::new(file)) {
             Ok(s) => sources.push(s),
-            Err(d) => {
-                print_diagnostics(err, file, "", &[d])?;
+            Err(u) => {
+                print_diagnostics(err, file, &u.text, &[u.diagnostic])?;
                 code = INVALID;
             }
         }
@@ -491,8 +514,8 @@ fn run_sweep(args: &SweepArgs, format: Format, out: &mut dyn Write, err: &mut dy
     };
     let source = match read_source(&args.file) {
         Ok(s) => s,
-        Err(d) => {
-            print_diagnostics(err, &args.file.display().to_string(), "", &[d])?;
+        Err(u) => {
+            print_diagnostics(err, &args.file.display().to_string(), &u.text, &[u.diagnostic])?;
             return Ok(INVALID);
         }
     };
@@ -541,8 +564,9 @@ fn run_check(
     for path in &files {
         let source = match read_source(path) {
             Ok(s) => s,
-            Err(d) => {
-                print_diagnostics(err, &path.display().to_string(), "", std::slice::from_ref(&d))?;
+            Err(u) => {
+                let d = u.diagnostic;
+                print_diagnostics(err, &path.display().to_string(), &u.text, std::slice::from_ref(&d))?;
                 invalid = true;
                 let name = path.display().to_string();
                 let result = FileResult {

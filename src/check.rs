@@ -72,6 +72,31 @@ pub fn check(doc: &Document, text: &str, stem: &str) -> FileResult {
             Err(d) => result.errors.push(d),
         }
     }
+    // The base and every variant must compute, even those no expectation reads: a
+    // variant broken by an edit is an input error, not something to find out later.
+    let unchecked: Vec<Option<String>> = std::iter::once(None)
+        .chain(doc.variants.iter().map(|v| Some(v.name.clone())))
+        .filter(|key| !outcomes.contains_key(key))
+        .collect();
+    for key in unchecked {
+        let evaluated = match &key {
+            None => engine::evaluate(&doc.scenario)
+                .map(|_| ())
+                .map_err(|e| vec![engine_problem(e)]),
+            Some(name) => scenario::load(text, stem, Some(name), &[]).and_then(|v| {
+                engine::evaluate(&v.scenario)
+                    .map(|_| ())
+                    .map_err(|e| vec![engine_problem(e)])
+            }),
+        };
+        if let Err(diags) = evaluated {
+            for d in diags {
+                if !result.errors.contains(&d) {
+                    result.errors.push(d);
+                }
+            }
+        }
+    }
     result
 }
 
@@ -91,13 +116,16 @@ fn evaluate(doc: &Document, text: &str, stem: &str, e: &Expect) -> Result<Outcom
             &variant_doc
         }
     };
-    engine::evaluate(&doc.scenario).map_err(|err| {
-        vec![Diagnostic {
-            span: Some(err.span),
-            message: err.message,
-            hint: err.hint,
-        }]
-    })
+    engine::evaluate(&doc.scenario).map_err(|err| vec![engine_problem(err)])
+}
+
+/// An engine error as a diagnostic at its place in the file.
+fn engine_problem(err: engine::EngineError) -> Diagnostic {
+    Diagnostic {
+        span: Some(err.span),
+        message: err.message,
+        hint: err.hint,
+    }
 }
 
 fn known_names<'a>(names: impl Iterator<Item = &'a str>) -> String {

@@ -35,6 +35,9 @@ impl Diagnostic {
     }
 }
 
+/// Characters of a long source line shown on each side of the offending column.
+const WINDOW: usize = 80;
+
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
     let offset = floor_char_boundary(source, offset.min(source.len()));
@@ -76,12 +79,24 @@ fn render_one(out: &mut String, file: &str, source: &str, d: &Diagnostic) {
     let start = floor_char_boundary(source, span.start.min(source.len()));
     let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = source[start..].find('\n').map_or(source.len(), |i| start + i);
-    let text = source[line_start..line_end].trim_end_matches('\r');
     let gutter = line.to_string().len();
     let end = floor_char_boundary(source, span.end.clamp(start, line_end));
-    let width = source[start..end].chars().count().max(1);
-    let pad: String = source[line_start..start]
+    let width = source[start..end].chars().count().clamp(1, WINDOW);
+    // A very long line (generated files, deep nesting) is shown as a window around the
+    // offending column, marked with … where it is cut.
+    let before: Vec<char> = source[line_start..start].chars().collect();
+    let after = source[start..line_end].trim_end_matches('\r');
+    let cut_left = before.len().saturating_sub(WINDOW / 2);
+    let shown_before: String = before[cut_left..].iter().collect();
+    let shown_after: String = after.chars().take(WINDOW).collect();
+    let (left, right) = (
+        if cut_left > 0 { "…" } else { "" },
+        if after.chars().nth(WINDOW).is_some() { "…" } else { "" },
+    );
+    let text = format!("{left}{shown_before}{shown_after}{right}");
+    let pad: String = left
         .chars()
+        .chain(shown_before.chars())
         .map(|c| if c == '\t' { '\t' } else { ' ' })
         .collect();
     let _ = writeln!(out, "{:gutter$} |", "");

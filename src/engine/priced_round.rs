@@ -7,7 +7,7 @@ use super::anti_dilution;
 use super::arith::Arith;
 use super::cap_table::CapTable;
 use super::conversion::{CapBase, Convertible};
-use super::error::EngineError;
+use super::error::{figure, EngineError};
 use super::model::{ClassTerms, ConversionMethod, HolderKind, PoolTiming, PoolTopUp, Round, Rounding, Valuation};
 use super::option_pool;
 use super::outcome::{Adjustment, ConversionRow, TrancheRow};
@@ -38,7 +38,11 @@ pub fn money_valuation(round: &Round, total: Decimal) -> Result<Option<(Decimal,
             if pre <= Decimal::ZERO {
                 return Err(EngineError::new(
                     &round.valuation_span,
-                    format!("the post-money valuation {post} is not above the round's new money {total}"),
+                    format!(
+                        "the post-money valuation {} is not above the round's new money {}",
+                        figure(post),
+                        figure(total)
+                    ),
                 )
                 .with_hint("a post-money valuation includes the new money: did you mean `pre_money`?"));
             }

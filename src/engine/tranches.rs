@@ -1,7 +1,7 @@
 //! A round's new money: the total, and each tranche's amount ("rest" and pro rata resolved).
 
 use super::arith::Arith;
-use super::error::EngineError;
+use super::error::{figure, EngineError};
 use super::model::{Round, Tranche, TrancheAmount};
 use rust_decimal::Decimal;
 
@@ -65,7 +65,7 @@ pub fn resolve<'r>(
             if rest.is_sign_negative() {
                 return Err(EngineError::new(
                     &round.tranches[i].span,
-                    format!("the other tranches of round \"{}\" already add up to {named}, more than its amount {total}; nothing is left for \"rest\"", round.name),
+                    format!("the other tranches of round \"{}\" already add up to {}, more than its amount {}; nothing is left for \"rest\"", round.name, figure(named), figure(total)),
                 )
                 .with_hint("raise the round's `amount` or lower the other tranches"));
             }
@@ -76,8 +76,10 @@ pub fn resolve<'r>(
                 return Err(EngineError::new(
                     &round.span,
                     format!(
-                        "the tranches of round \"{}\" add up to {named}, but its amount is {total}",
-                        round.name
+                        "the tranches of round \"{}\" add up to {}, but its amount is {}",
+                        round.name,
+                        figure(named),
+                        figure(total)
                     ),
                 )
                 .with_hint("make them agree, or let one tranche take `amount = \"rest\"`"));

@@ -176,7 +176,6 @@ fn known_accepted(name: &str) -> bool {
 /// Entries whose problem concerns the file or the command line as a whole: no line to show.
 const WHOLE_FILE: &[&str] = &[
     "empty",
-    "not-utf8",
     "no-holders",
     "unknown-variant",
     "set-path-matches-nothing",
