@@ -9,6 +9,8 @@
 //! - `engine/openai`: `engine::evaluate` on scenarios/openai.toml (loaded once). Target < 5 µs.
 //! - `engine/10k_holders_10_rounds`: a share-mode table of 10,000 holders through 10 priced
 //!   rounds (built here as an `engine::Scenario`). Target < 20 ms and < 50 MB peak memory.
+//! - `rows/10k_holders_10_rounds`: the same evaluation, then every holder row a full report
+//!   derives (each round's table and the final one: 110,130 rows). No target; for information.
 //! - `load/openai`: parsing and validating scenarios/openai.toml (no target; for information).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -147,6 +149,20 @@ fn engine_benches(c: &mut Criterion) {
         b.iter(|| engine::evaluate(black_box(&big)).unwrap())
     });
     group.finish();
+
+    let mut group = c.benchmark_group("rows");
+    group.sample_size(10);
+    group.bench_function("10k_holders_10_rounds", |b| {
+        b.iter(|| all_rows(&engine::evaluate(black_box(&big)).unwrap()))
+    });
+    group.finish();
+}
+
+/// Derives every holder row a full report prints (each round's table, then the final
+/// one), one table at a time as a renderer does; returns how many there were.
+fn all_rows(outcome: &engine::Outcome) -> usize {
+    let rounds: usize = outcome.rounds.iter().map(|r| black_box(r.holders()).len()).sum();
+    rounds + black_box(outcome.final_holders()).len()
 }
 
 fn load_benches(c: &mut Criterion) {
@@ -165,7 +181,8 @@ fn peak_rss_kb() -> Option<u64> {
 }
 
 /// `--peak-memory`: evaluates the 10k × 10 scenario once and prints the process's peak RSS
-/// before and after, so the engine's share can be told apart from the input's.
+/// before and after, so the engine's share can be told apart from the input's, then after
+/// deriving every holder row as a report would.
 fn peak_memory() {
     let show = |kb: Option<u64>| {
         kb.map_or_else(
@@ -178,10 +195,9 @@ fn peak_memory() {
     println!("peak RSS with the scenario built:       {}", show(peak_rss_kb()));
     let outcome = engine::evaluate(black_box(&big)).unwrap();
     println!("peak RSS after evaluate (outcome held): {}", show(peak_rss_kb()));
-    let rows: usize = outcome.initial.len()
-        + outcome.final_holders().len()
-        + outcome.rounds.iter().map(|r| r.holders().len()).sum::<usize>();
-    println!("holder rows in the outcome:             {rows}");
+    let rows = all_rows(&outcome);
+    println!("peak RSS after deriving every row:      {}", show(peak_rss_kb()));
+    println!("holder rows derived:                    {rows}");
 }
 
 fn main() {

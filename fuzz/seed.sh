@@ -11,7 +11,7 @@ for f in "$root"/scenarios/*.toml "$root"/tests/errors/*.toml; do
 done
 # The value target takes structured input (arbitrary); a few of the value forms as raw
 # bytes still give it useful strings to start from.
-for v in '$50B' '250k' '12,500,000' '26%' '2.5x' '1e20' '1176470.5' '0.0000000000000000000000000001%'; do
+for v in '$50B' '250k' '12,500,000' '26%' '2.5x' '1e3' '2.5e-3' '1176470.5' '0.0000000000000000000000000001%'; do
     printf '%s' "$v" > "$here/corpus/values/$(printf '%s' "$v" | od -An -tx1 | tr -d ' \n')"
 done
 echo "seeded $(ls "$here/corpus/load_and_evaluate" | wc -l) files into fuzz/corpus/load_and_evaluate"

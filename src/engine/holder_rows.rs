@@ -57,6 +57,12 @@ fn rows(
     let before_fractions = ownership::fractions(before);
     let after_fractions = ownership::fractions(after);
     let total_after = after.iter().try_fold(Decimal::ZERO, |acc, a| acc.checked_add(*a));
+    // A holder whose share count did not change is diluted by exactly 1 - T_before / T_after.
+    let total_before = before.iter().try_fold(Decimal::ZERO, |acc, a| acc.checked_add(*a));
+    let unchanged = match (total_before, total_after) {
+        (Some(b), Some(a)) if !a.is_zero() => b.checked_div(a).map(|r| Decimal::ONE - r),
+        _ => None,
+    };
     let mut out = Vec::with_capacity(after.len());
     for (i, &amount) in after.iter().enumerate() {
         let (name, kind) = holders
@@ -66,6 +72,8 @@ fn rows(
         let ownership_after = after_fractions.get(i).copied().unwrap_or(Decimal::ZERO);
         let dilution = if ownership_before.is_zero() {
             None
+        } else if shares && before.get(i) == Some(&amount) && unchanged.is_some() {
+            unchanged
         } else {
             ownership_after.checked_div(ownership_before).map(|r| Decimal::ONE - r)
         };
