@@ -138,11 +138,19 @@ fn valuation(t: &Table, label: &str, mode: Mode, p: &mut Problems) -> Option<(Va
     let present: Vec<&str> = VALUATION_KEYS.iter().copied().filter(|k| t.get(k).is_some()).collect();
     match present.as_slice() {
         [] => {
-            p.at(
-                t.span.clone(),
-                format!("{label} has no valuation"),
-                Some("add one of `pre_money`, `post_money`, `price` or `sold`".into()),
-            );
+            // A misspelt valuation key (`pre_mony`) is already reported as an unknown key
+            // with "did you mean"; saying the round has no valuation as well is noise.
+            let misspelt = t.entries.keys().any(|k| {
+                let k: &str = k.get_ref();
+                !KEYS.contains(&k) && crate::diagnostic::did_you_mean(k, VALUATION_KEYS).is_some()
+            });
+            if !misspelt {
+                p.at(
+                    t.span.clone(),
+                    format!("{label} has no valuation"),
+                    Some("add one of `pre_money`, `post_money`, `price` or `sold`".into()),
+                );
+            }
             None
         }
         [key] => {
