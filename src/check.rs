@@ -259,7 +259,10 @@ fn payout(
 /// A figure in the metric's own unit, exactly: "26.5412%" or "1176470.5".
 pub fn show(metric: Metric, value: Decimal) -> String {
     match metric.unit() {
-        Unit::Percent => format!("{}%", (value * Decimal::ONE_HUNDRED).round_dp(6).normalize()),
+        Unit::Percent => match value.checked_mul(Decimal::ONE_HUNDRED) {
+            Some(pct) => format!("{}%", pct.round_dp(6).normalize()),
+            None => format!("{} (as a fraction)", value.normalize()),
+        },
         Unit::Shares | Unit::Money => value.round_dp(6).normalize().to_string(),
     }
 }
@@ -269,7 +272,10 @@ pub fn show_difference(metric: Metric, difference: Decimal) -> String {
     let sign = if difference.is_sign_negative() { "-" } else { "+" };
     let abs = difference.abs();
     match metric.unit() {
-        Unit::Percent => format!("{sign}{} pp", (abs * Decimal::ONE_HUNDRED).round_dp(6).normalize()),
+        Unit::Percent => match abs.checked_mul(Decimal::ONE_HUNDRED) {
+            Some(pp) => format!("{sign}{} pp", pp.round_dp(6).normalize()),
+            None => format!("{sign}{} (as a fraction)", abs.normalize()),
+        },
         Unit::Shares | Unit::Money => format!("{sign}{}", abs.round_dp(6).normalize()),
     }
 }

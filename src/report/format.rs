@@ -79,7 +79,10 @@ pub fn shares(value: Decimal) -> String {
 
 /// A fraction as a percent with two decimals: 0.2654 → "26.54%".
 pub fn percent(fraction: Decimal) -> String {
-    let pct = fraction * Decimal::ONE_HUNDRED;
+    // A dilution can be a large negative ratio; × 100 is checked all the same.
+    let Some(pct) = fraction.checked_mul(Decimal::ONE_HUNDRED) else {
+        return format!("{}×100%", fraction.normalize());
+    };
     if !pct.is_zero() && pct.abs() < Decimal::new(5, 3) {
         return if pct.is_sign_negative() {
             ">-0.01%".into()
