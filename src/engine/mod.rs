@@ -24,8 +24,13 @@ pub use model::*;
 pub use outcome::*;
 use std::sync::Arc;
 
+/// The most holder-rounds (holders × rounds) one evaluation keeps: 16 bytes each, so
+/// about 400 MB at the limit. 100,000 holders through 20 rounds is 2,000,000.
+pub const MAX_HOLDER_ROUNDS: u64 = 25_000_000;
+
 /// Computes every round in order and the final table.
 pub fn evaluate(scenario: &Scenario) -> Result<Outcome, EngineError> {
+    check_size(scenario)?;
     let mut table = CapTable::from_scenario(scenario)?;
     let initial = Arc::new(table.amounts());
     let mut total_before = Arith::at(&(0..0)).sum(initial.iter().copied())?;
@@ -111,4 +116,30 @@ pub fn evaluate(scenario: &Scenario) -> Result<Outcome, EngineError> {
         exits,
         breakpoints,
     })
+}
+
+/// Refuses, before any work, a scenario whose table of holders × rounds would not fit
+/// the bound: every round keeps one amount per holder.
+fn check_size(scenario: &Scenario) -> Result<(), EngineError> {
+    let new_names: usize = scenario.rounds.iter().map(|r| r.tranches.len()).sum::<usize>()
+        + scenario.safes.len()
+        + scenario.notes.len()
+        + scenario.rounds.len();
+    let holders = (scenario.holders.len() + new_names) as u64;
+    let cells = holders.saturating_mul(scenario.rounds.len() as u64);
+    match scenario.rounds.first() {
+        Some(first) if cells > MAX_HOLDER_ROUNDS => Err(EngineError::new(
+            &first.span,
+            format!(
+                "up to {} holders through {} rounds is more than calc computes at once",
+                error::figure(holders.into()),
+                error::figure(scenario.rounds.len().into())
+            ),
+        )
+        .with_hint(format!(
+            "holders × rounds must stay below {}: split the history into several files",
+            error::figure(MAX_HOLDER_ROUNDS.into())
+        ))),
+        _ => Ok(()),
+    }
 }
