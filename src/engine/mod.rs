@@ -24,9 +24,10 @@ pub use model::*;
 pub use outcome::*;
 use std::sync::Arc;
 
-/// The most holder-rounds (holders × rounds) one evaluation keeps: 16 bytes each, so
-/// about 400 MB at the limit. 100,000 holders through 20 rounds is 2,000,000.
-pub const MAX_HOLDER_ROUNDS: u64 = 25_000_000;
+/// The most holder-rounds (holders × rounds) one evaluation keeps: 16 bytes each in the
+/// engine (64 MB at the limit), and a full JSON report prints one object per holder-round,
+/// so this also bounds the largest report. 100,000 holders through 20 rounds is 2,000,000.
+pub const MAX_HOLDER_ROUNDS: u64 = 4_000_000;
 
 /// Computes every round in order and the final table.
 pub fn evaluate(scenario: &Scenario) -> Result<Outcome, EngineError> {
