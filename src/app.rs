@@ -280,7 +280,9 @@ fn run_report(
         Format::Csv | Format::Json => {
             let reports: Vec<(&Document, &Outcome)> = loaded.iter().map(|(_, d, o)| (d, o)).collect();
             if !reports.is_empty() {
-                out.write_all(report::render(&reports, options.format, style).as_bytes())?;
+                let mut buffered = std::io::BufWriter::new(&mut *out);
+                report::write(&reports, options.format, style, &mut buffered)?;
+                buffered.flush()?;
             }
         }
     }

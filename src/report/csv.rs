@@ -21,16 +21,22 @@ fn opt(v: Option<Decimal>) -> String {
     v.map(exact).unwrap_or_default()
 }
 
-pub fn rows(doc: &Document, outcome: &Outcome, out: &mut String) {
+/// Writes every row of one report, a round at a time (rows are derived per round and
+/// dropped once written, so a large table streams).
+pub fn rows(doc: &Document, outcome: &Outcome, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let prefix = format!("{},{}", field(&doc.title), field(doc.variant.as_deref().unwrap_or("")));
+    let mut text = String::new();
     for (i, r) in outcome.rounds.iter().enumerate() {
         for h in &outcome.round_holders(i) {
-            line(out, &prefix, &r.name, h, Some(r));
+            line(&mut text, &prefix, &r.name, h, Some(r));
         }
+        out.write_all(text.as_bytes())?;
+        text.clear();
     }
     for h in &outcome.final_holders() {
-        line(out, &prefix, "final", h, None);
+        line(&mut text, &prefix, "final", h, None);
     }
+    out.write_all(text.as_bytes())
 }
 
 fn line(out: &mut String, prefix: &str, round: &str, h: &HolderRow, r: Option<&RoundOutcome>) {

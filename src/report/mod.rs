@@ -19,6 +19,27 @@ pub enum Format {
     Json,
 }
 
+/// Writes reports of several scenarios in one format straight to `out`: JSON streams,
+/// the others are rendered first.
+pub fn write(
+    reports: &[(&Document, &Outcome)],
+    format: Format,
+    style: table::Style,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => json::write(reports, out),
+        Format::Csv => {
+            writeln!(out, "{}", csv::HEADER)?;
+            for (d, o) in reports {
+                csv::rows(d, o, out)?;
+            }
+            Ok(())
+        }
+        _ => out.write_all(render(reports, format, style).as_bytes()),
+    }
+}
+
 /// Renders reports of several scenarios in one format.
 pub fn render(reports: &[(&Document, &Outcome)], format: Format, style: table::Style) -> String {
     match format {
@@ -33,21 +54,16 @@ pub fn render(reports: &[(&Document, &Outcome)], format: Format, style: table::S
             .collect::<Vec<_>>()
             .join("\n"),
         Format::Csv => {
-            let mut out = String::from(csv::HEADER);
-            out.push('\n');
-            for (d, o) in reports {
-                csv::rows(d, o, &mut out);
-            }
-            out
+            let mut bytes = Vec::new();
+            // Writing to memory cannot fail.
+            let _ = write(reports, format, style, &mut bytes);
+            String::from_utf8(bytes).unwrap_or_default()
         }
         Format::Json => {
-            let value = match reports {
-                [(d, o)] => json::value(d, o),
-                many => serde_json::Value::Array(many.iter().map(|(d, o)| json::value(d, o)).collect()),
-            };
-            let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
-            text.push('\n');
-            text
+            let mut bytes = Vec::new();
+            // Writing to memory cannot fail.
+            let _ = json::write(reports, &mut bytes);
+            String::from_utf8(bytes).unwrap_or_default()
         }
     }
 }
