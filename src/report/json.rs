@@ -77,12 +77,12 @@ impl<'w> Json<'w> {
                 _ => None,
             };
             if let Some(e) = escaped {
-                self.out.write_all(s[start..i].as_bytes())?;
+                self.out.write_all(&s.as_bytes()[start..i])?;
                 self.out.write_all(e.as_bytes())?;
                 start = i + c.len_utf8();
             }
         }
-        self.out.write_all(s[start..].as_bytes())?;
+        self.out.write_all(&s.as_bytes()[start..])?;
         self.out.write_all(b"\"")
     }
 
