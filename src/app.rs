@@ -263,19 +263,22 @@ fn run_report(
     }
     match options.format {
         Format::Table | Format::Markdown => {
-            // Each report, then (for the base of a file with variants) its variants side by side.
-            let mut texts = Vec::new();
-            for (source, doc, outcome) in &loaded {
-                let mut text = report::render(&[(doc, outcome)], options.format, style);
+            // Each report, then (for the base of a file with variants) its variants side
+            // by side; each streams out block by block.
+            let mut buffered = std::io::BufWriter::new(&mut *out);
+            for (k, (source, doc, outcome)) in loaded.iter().enumerate() {
+                if k > 0 {
+                    buffered.write_all(b"\n")?;
+                }
+                report::write(&[(doc, outcome)], options.format, style, &mut buffered)?;
                 if options.variant.is_none() && !doc.variants.is_empty() {
                     match variant_comparison(source, doc, outcome, options, err)? {
-                        Some(blocks) => text.push_str(&render_blocks(&blocks, options.format, style)),
+                        Some(blocks) => buffered.write_all(render_blocks(&blocks, options.format, style).as_bytes())?,
                         None => code = INVALID,
                     }
                 }
-                texts.push(text);
             }
-            out.write_all(texts.join("\n").as_bytes())?;
+            buffered.flush()?;
         }
         Format::Csv | Format::Json => {
             let reports: Vec<(&Document, &Outcome)> = loaded.iter().map(|(_, d, o)| (d, o)).collect();

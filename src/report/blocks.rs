@@ -6,6 +6,15 @@ use super::format;
 use crate::engine::{HolderRow, Mode, Outcome, RoundOutcome};
 use crate::scenario::Document;
 
+/// Passes blocks on to the renderer's callback.
+struct Emit<'e>(&'e mut dyn FnMut(Block) -> std::io::Result<()>);
+
+impl Emit<'_> {
+    fn push(&mut self, block: Block) -> std::io::Result<()> {
+        (self.0)(block)
+    }
+}
+
 pub enum Block {
     Title(String),
     Text(String),
@@ -24,14 +33,32 @@ pub struct Grid {
     pub footer: Option<Vec<String>>,
 }
 
+/// Every block of the report, in order.
 pub fn report(doc: &Document, outcome: &Outcome) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    each_block(doc, outcome, &mut |b| {
+        blocks.push(b);
+        Ok(())
+    })
+    .ok();
+    blocks
+}
+
+/// Hands the blocks of the report to `emit` one at a time, so that a renderer can draw
+/// and drop each (a round's table of 100,000 holders) before the next is built.
+pub fn each_block(
+    doc: &Document,
+    outcome: &Outcome,
+    emit: &mut dyn FnMut(Block) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let symbol = format::currency_symbol(&doc.currency);
-    let mut out = vec![Block::Title(match &doc.variant {
+    let mut out = Emit(emit);
+    out.push(Block::Title(match &doc.variant {
         Some(v) => format!("{} — variant \"{v}\"", doc.title),
         None => doc.title.clone(),
-    })];
+    }))?;
     if let Some(d) = &doc.description {
-        out.push(Block::Text(d.trim().to_string()));
+        out.push(Block::Text(d.trim().to_string()))?;
     }
     let mut facts = vec![("Currency".to_string(), doc.currency.clone())];
     facts.push((
@@ -41,42 +68,42 @@ pub fn report(doc: &Document, outcome: &Outcome) -> Vec<Block> {
             Mode::Percent => "percentages (no share counts)".to_string(),
         },
     ));
-    out.push(Block::Facts(facts));
+    out.push(Block::Facts(facts))?;
     if !doc.sources.is_empty() {
-        out.push(Block::Heading("Sources".into()));
+        out.push(Block::Heading("Sources".into()))?;
         out.push(Block::Text(
             doc.sources
                 .iter()
                 .map(|s| format!("- {s}"))
                 .collect::<Vec<_>>()
                 .join("\n"),
-        ));
+        ))?;
     }
     if outcome.rounds.is_empty() {
-        out.push(Block::Heading("Cap table".into()));
+        out.push(Block::Heading("Cap table".into()))?;
         out.push(Block::Grid(holder_grid(
             &outcome.initial_holders(),
             outcome.mode,
             &symbol,
             None,
-        )));
+        )))?;
     }
     for (i, round) in outcome.rounds.iter().enumerate() {
-        out.push(Block::Heading(format!("Round {}: {}", i + 1, round.name)));
-        out.push(Block::Facts(round_facts(round, &symbol)));
+        out.push(Block::Heading(format!("Round {}: {}", i + 1, round.name)))?;
+        out.push(Block::Facts(round_facts(round, &symbol)))?;
         if !round.conversions.is_empty() {
-            out.push(Block::Grid(conversion_grid(round, outcome.mode, &symbol)));
+            out.push(Block::Grid(conversion_grid(round, outcome.mode, &symbol)))?;
         }
-        out.push(Block::Grid(tranche_grid(round, outcome.mode, &symbol)));
+        out.push(Block::Grid(tranche_grid(round, outcome.mode, &symbol)))?;
         if !round.adjustments.is_empty() {
-            out.push(Block::Grid(adjustment_grid(round, &symbol)));
+            out.push(Block::Grid(adjustment_grid(round, &symbol)))?;
         }
         out.push(Block::Grid(holder_grid(
             &outcome.round_holders(i),
             outcome.mode,
             &symbol,
             Some(round),
-        )));
+        )))?;
     }
     if let Some(last) = outcome.rounds.last() {
         let heading = if outcome.rounds.len() == 1 {
@@ -84,20 +111,20 @@ pub fn report(doc: &Document, outcome: &Outcome) -> Vec<Block> {
         } else {
             format!("Final cap table (dilution since before {})", outcome.rounds[0].name)
         };
-        out.push(Block::Heading(heading));
+        out.push(Block::Heading(heading))?;
         let mut grid = holder_grid(&outcome.final_holders(), outcome.mode, &symbol, None);
         grid.footer = Some(totals(outcome, last, &symbol));
-        out.push(Block::Grid(grid));
+        out.push(Block::Grid(grid))?;
     }
     if !outcome.exits.is_empty() {
-        out.push(Block::Heading("Exit waterfall".into()));
-        out.push(Block::Grid(waterfall_grid(outcome, &symbol)));
-        out.push(Block::Grid(class_grid(outcome, &symbol)));
+        out.push(Block::Heading("Exit waterfall".into()))?;
+        out.push(Block::Grid(waterfall_grid(outcome, &symbol)))?;
+        out.push(Block::Grid(class_grid(outcome, &symbol)))?;
     }
     if !outcome.breakpoints.is_empty() {
         out.push(Block::Heading(
             "Breakpoints (exit values where a payout changes regime)".into(),
-        ));
+        ))?;
         let rows = outcome
             .breakpoints
             .iter()
@@ -108,9 +135,9 @@ pub fn report(doc: &Document, outcome: &Outcome) -> Vec<Block> {
             numeric: vec![true, false, false],
             rows,
             footer: None,
-        }));
+        }))?;
     }
-    out
+    Ok(())
 }
 
 /// Holders down, exit values across: each cell the payout (and the multiple on money in).

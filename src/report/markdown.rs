@@ -6,6 +6,14 @@ use std::fmt::Write as _;
 pub fn render(blocks: &[Block]) -> String {
     let mut out = String::new();
     for block in blocks {
+        render_block(&mut out, block);
+    }
+    out
+}
+
+/// Draws one block, appending it to `out`.
+pub fn render_block(out: &mut String, block: &Block) {
+    {
         match block {
             Block::Title(t) => {
                 let _ = writeln!(out, "# {}\n", escape(t));
@@ -22,10 +30,9 @@ pub fn render(blocks: &[Block]) -> String {
                 }
                 out.push('\n');
             }
-            Block::Grid(g) => grid(&mut out, g),
+            Block::Grid(g) => grid(out, g),
         }
     }
-    out
 }
 
 fn grid(out: &mut String, g: &Grid) {

@@ -36,7 +36,22 @@ pub fn write(
             }
             Ok(())
         }
-        _ => out.write_all(render(reports, format, style).as_bytes()),
+        Format::Table | Format::Markdown => {
+            for (k, (d, o)) in reports.iter().enumerate() {
+                if k > 0 {
+                    out.write_all(b"\n")?;
+                }
+                blocks::each_block(d, o, &mut |block| {
+                    let mut text = String::new();
+                    match format {
+                        Format::Markdown => markdown::render_block(&mut text, &block),
+                        _ => table::render_block(&mut text, &block, style),
+                    }
+                    out.write_all(text.as_bytes())
+                })?;
+            }
+            Ok(())
+        }
     }
 }
 

@@ -15,6 +15,14 @@ pub struct Style {
 pub fn render(blocks: &[Block], style: Style) -> String {
     let mut out = String::new();
     for block in blocks {
+        render_block(&mut out, block, style);
+    }
+    out
+}
+
+/// Draws one block, appending it to `out`.
+pub fn render_block(out: &mut String, block: &Block, style: Style) {
+    {
         match block {
             Block::Title(t) => {
                 let _ = writeln!(out, "{}", paint(t, style, true));
@@ -37,7 +45,6 @@ pub fn render(blocks: &[Block], style: Style) -> String {
             }
         }
     }
-    out
 }
 
 fn paint(text: &str, style: Style, bold: bool) -> String {
