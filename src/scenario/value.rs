@@ -234,7 +234,8 @@ pub fn float_text(text: &str) -> Result<Parsed, ValueError> {
     if !(-28..=21).contains(&exp) {
         return Err(too_large(text));
     }
-    let factor = Decimal::from(10u64.pow(exp.unsigned_abs()));
+    // 10^21 does not fit a u64; u128 holds every exponent allowed here.
+    let factor = Decimal::from(10u128.pow(exp.unsigned_abs()));
     let scaled = |d: Decimal| {
         if exp >= 0 {
             d.checked_mul(factor)
@@ -331,5 +332,13 @@ mod tests {
         assert!(float_text("12345678901234.5").is_ok());
         assert!(float_text("inf").is_err());
         assert!(float_text("nan").is_err());
+    }
+
+    /// Found by fuzzing: `amount = 1e21` computed 10^21 in a u64 and overflowed.
+    #[test]
+    fn float_exponent_21_does_not_overflow() {
+        assert_eq!(float_text("1e21").unwrap().value, limit());
+        assert!(float_text("2e21").unwrap_err().message.contains("too large"));
+        assert!(float_text("1e22").is_err());
     }
 }
