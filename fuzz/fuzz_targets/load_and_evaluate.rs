@@ -54,13 +54,20 @@ fn run(text: &str, variant: Option<&str>, overrides: &[Override]) -> Option<scen
             for format in [Format::Table, Format::Markdown, Format::Csv, Format::Json] {
                 let _ = report::render(&pair, format, Style::default());
             }
-            let narrow = Style { color: true, width: Some(40) };
+            let narrow = Style {
+                color: true,
+                width: Some(40),
+            };
             let _ = report::render(&pair, Format::Table, narrow);
             // Two reports at once, as `calc a.toml b.toml` renders them.
             let _ = report::render(&[(&doc, &outcome), (&doc, &outcome)], Format::Json, Style::default());
         }
         Err(e) => {
-            let d = Diagnostic { span: Some(e.span), message: e.message, hint: e.hint };
+            let d = Diagnostic {
+                span: Some(e.span),
+                message: e.message,
+                hint: e.hint,
+            };
             let _ = diagnostic::render("fuzz.toml", text, &[d]);
         }
     }

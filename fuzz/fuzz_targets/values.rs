@@ -36,7 +36,10 @@ fuzz_target!(|data: &[u8]| {
     ] {
         if let Ok(p) = parse(text) {
             // Values are zero or more; the unit is the place value of a written digit.
-            assert!(!p.value.is_sign_negative() && !p.unit.is_sign_negative(), "{text:?} -> {p:?}");
+            assert!(
+                !p.value.is_sign_negative() && !p.unit.is_sign_negative(),
+                "{text:?} -> {p:?}"
+            );
         }
     }
     let _ = value::plain_number(text);
