@@ -9,7 +9,11 @@ mod conversions;
 mod error_catalog;
 mod identities;
 mod json_contract;
+#[path = "properties.rs"]
+mod properties;
 mod published_figures;
+#[path = "regressions.rs"]
+mod regressions;
 mod scenario_runs;
 mod support;
 #[path = "waterfall.rs"]

@@ -40,10 +40,18 @@ pub fn adjust(
                 } else {
                     fully_diluted
                 };
+                // A class with no shares has nothing to protect (and A + C could be 0).
+                if base.is_zero() {
+                    continue;
+                }
                 let b = a.div(new_money, cp1)?;
                 a.div(a.mul(cp1, a.add(base, b)?)?, a.add(base, new_shares)?)?
             }
         };
+        // Only a real decrease adjusts: a CP2 below CP1 by rounding alone does not.
+        if cp2 >= cp1 {
+            continue;
+        }
         let cp2 = cp2.round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero);
         if cp2 >= cp1 || cp2 <= Decimal::ZERO {
             continue;

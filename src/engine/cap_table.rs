@@ -182,6 +182,8 @@ impl CapTable {
                 let converted = arith
                     .div(arith.mul(h.issued, op)?, cp)?
                     .round_dp_with_strategy(0, RoundingStrategy::ToZero);
+                // Protection only ever adds shares: flooring never takes one away.
+                let converted = converted.max(h.shares);
                 let delta = arith.sub(converted, h.shares)?;
                 h.shares = converted;
                 p.amount = arith.add(p.amount, delta)?;

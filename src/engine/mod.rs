@@ -87,7 +87,8 @@ pub fn evaluate(scenario: &Scenario) -> Result<Outcome, EngineError> {
             let at = exit_table.as_ref().unwrap_or(&table);
             let done = exit.after.map_or(scenario.rounds.len(), |i| i + 1);
             let unconverted: Vec<&Safe> = scenario.safes.iter().filter(|s| s.converts_at >= done).collect();
-            let waterfall = waterfall::Waterfall::new(at, &unconverted, &exit.span)?;
+            let largest = exit.values.iter().copied().max().unwrap_or_default();
+            let waterfall = waterfall::Waterfall::new(at, &unconverted, largest, &exit.span)?;
             let exits = exit
                 .values
                 .iter()

@@ -290,10 +290,14 @@ impl Converted<'_> {
     }
 }
 
-/// Shares for each converting instrument at its solved term. A post-money safe at its
-/// cap (or a fixed ownership) receives amount / cap × Company Capitalization shares with
-/// no price rounding (YC's defining identity); every other conversion divides by a
-/// price rounded per [rounding].
+/// Shares for each converting instrument at its solved term, rounded once.
+///
+/// Instruments priced per share (a pre-money cap, a note's cap, the discount, the round
+/// price) divide their amount by that price rounded per [rounding]. Then a post-money
+/// safe at its cap receives amount / cap × C and a fixed-ownership safe f × C, with no
+/// price rounding (YC's defining identity), where C is the Company Capitalization made of
+/// the shares actually issued: C = (F + S_other) / (1 − σ), σ summing amount/cap and f
+/// over those safes. Without rounding, C is the solver's exact capitalization.
 fn convert<'s>(
     inputs: &Inputs<'_, 's>,
     sol: &Solution,
@@ -301,12 +305,63 @@ fn convert<'s>(
     rounding: &Rounding,
     a: Arith,
 ) -> Result<Vec<Converted<'s>>, EngineError> {
-    let mut out = Vec::with_capacity(inputs.convertibles.len());
+    let rule = rounding.conversion_shares;
+    let on_capitalization = |term: &Term, conv: &Convertible| {
+        matches!(
+            (term, conv.cap),
+            (Term::Fixed, _) | (Term::Cap, Some((_, CapBase::Capitalization)))
+        )
+    };
+    // Per-share prices first; the capitalization-based conversions wait for C.
+    let mut priced: Vec<Option<(Decimal, Decimal)>> = Vec::with_capacity(inputs.convertibles.len());
+    let mut others = Decimal::ZERO;
+    let mut sigma = Decimal::ZERO;
     for (conv, term) in inputs.convertibles.iter().zip(&sol.terms) {
-        let rule = rounding.conversion_shares;
-        let (shares, conversion_price) = match (term, conv.cap) {
-            (Term::Fixed, _) => {
-                let shares = rule.apply(a.mul(conv.fixed.unwrap_or_default(), sol.capitalization)?);
+        if on_capitalization(term, conv) {
+            sigma = a.add(
+                sigma,
+                match (conv.fixed, conv.cap) {
+                    (Some(f), _) => f,
+                    (None, Some((cap, _))) => a.div(conv.amount, cap)?,
+                    (None, None) => Decimal::ZERO,
+                },
+            )?;
+            priced.push(None);
+            continue;
+        }
+        let conversion_price = match term {
+            Term::Cap => rounding.price(solver::prices(inputs, conv, sol, a)?.cap.unwrap_or(price)),
+            Term::Discount => {
+                let d = conv.discount.unwrap_or_default();
+                rounding.price(a.mul(price, a.sub(Decimal::ONE, d)?)?)
+            }
+            _ => price,
+        };
+        if conversion_price <= Decimal::ZERO {
+            return Err(EngineError::new(
+                conv.span,
+                format!(
+                    "the conversion price of the {} of \"{}\" rounds to zero",
+                    conv.instrument, conv.investor
+                ),
+            )
+            .with_hint("raise `price_decimals` in [rounding]"));
+        }
+        let shares = rule.apply(a.div(conv.amount, conversion_price)?);
+        others = a.add(others, shares)?;
+        priced.push(Some((shares, conversion_price)));
+    }
+    let capitalization = if sigma.is_zero() {
+        sol.capitalization
+    } else {
+        a.div(a.add(inputs.fully_diluted, others)?, a.sub(Decimal::ONE, sigma)?)?
+    };
+    let mut out = Vec::with_capacity(inputs.convertibles.len());
+    for ((conv, term), priced) in inputs.convertibles.iter().zip(&sol.terms).zip(priced) {
+        let (shares, conversion_price) = match (priced, conv.fixed, conv.cap) {
+            (Some(p), _, _) => p,
+            (None, Some(f), _) => {
+                let shares = rule.apply(a.mul(f, capitalization)?);
                 (
                     shares,
                     if shares.is_zero() {
@@ -316,22 +371,26 @@ fn convert<'s>(
                     },
                 )
             }
-            (Term::Cap, Some((cap, CapBase::Capitalization))) => {
-                let exact = a.div(a.mul(conv.amount, sol.capitalization)?, cap)?;
-                (rule.apply(exact), rounding.price(a.div(cap, sol.capitalization)?))
-            }
-            (Term::Cap, _) => {
-                let p = solver::prices(inputs, conv, sol, a)?;
-                let cap_price = rounding.price(p.cap.unwrap_or(price));
-                (rule.apply(a.div(conv.amount, cap_price)?), cap_price)
-            }
-            (Term::Discount, _) => {
-                let d = conv.discount.unwrap_or_default();
-                let discount_price = rounding.price(a.mul(price, a.sub(Decimal::ONE, d)?)?);
-                (rule.apply(a.div(conv.amount, discount_price)?), discount_price)
-            }
-            (Term::Price, _) => (rule.apply(a.div(conv.amount, price)?), price),
+            (None, None, Some((cap, _))) => (
+                rule.apply(a.div(a.mul(conv.amount, capitalization)?, cap)?),
+                rounding.price(a.div(cap, capitalization)?),
+            ),
+            (None, None, None) => (Decimal::ZERO, price),
         };
+        if shares.is_zero() && !conv.amount.is_zero() {
+            return Err(EngineError::new(
+                conv.span,
+                format!(
+                    "the {} of \"{}\" converts into no share at {} per share",
+                    conv.instrument,
+                    conv.investor,
+                    figure(conversion_price)
+                ),
+            )
+            .with_hint(
+                "its amount is below the price of one share: check the amounts, or `conversion_shares` in [rounding]",
+            ));
+        }
         let term = match term {
             Term::Fixed => "fixed",
             Term::Cap | Term::Discount if conv.mfn => "mfn",

@@ -105,11 +105,15 @@ pub struct Waterfall<'t> {
     /// Shares sharing in the residual beyond the last threshold.
     final_slope: Decimal,
     total_preference: Decimal,
+    /// Decimal places every payout is kept to (see `settle`).
+    decimals: u32,
     span: Span,
 }
 
 impl<'t> Waterfall<'t> {
-    pub fn new(table: &'t CapTable, unconverted: &[&Safe], span: &Span) -> Result<Self, EngineError> {
+    /// `largest` is the largest exit value this waterfall will be asked for: payouts at
+    /// every value are kept to the same number of decimals, so they compare exactly.
+    pub fn new(table: &'t CapTable, unconverted: &[&Safe], largest: Decimal, span: &Span) -> Result<Self, EngineError> {
         let a = Arith::at(span);
         let table = if unconverted.is_empty() {
             Cow::Borrowed(table)
@@ -189,6 +193,7 @@ impl<'t> Waterfall<'t> {
             knots: Vec::with_capacity(thresholds.len() + 1),
             final_slope: Decimal::ZERO,
             total_preference,
+            decimals: payout_decimals(largest),
             span: span.clone(),
         };
         w.knots.push((Decimal::ZERO, total_preference));
@@ -296,7 +301,7 @@ impl<'t> Waterfall<'t> {
                 multiple: None,
             });
         }
-        settle(&mut payouts, x, a)?;
+        settle(&mut payouts, x, self.decimals, a)?;
         for (payout, p) in payouts.iter_mut().zip(&self.table.positions) {
             let invested = invested_by(&self.table, p, a)?;
             if !invested.is_zero() {
@@ -439,13 +444,18 @@ fn invested_by(table: &CapTable, p: &super::cap_table::Position, a: Arith) -> Re
     Ok(total)
 }
 
+/// Decimal places for payouts: as many as 27 significant digits leave beside the largest
+/// exit value's integer digits, 20 at most (10^-20 is far below a cent).
+fn payout_decimals(largest: Decimal) -> u32 {
+    let digits = u32::try_from(largest.trunc().abs().to_string().len()).unwrap_or(27);
+    27u32.saturating_sub(digits).min(20)
+}
+
 /// Makes the payouts add up to exactly `x`: each is rounded to as many decimals as
 /// 27 significant digits leave beside `x`'s integer digits (20 at most: 10^-20 is far
 /// below a cent), so that their sum is exact; the residue, a few units of the last
 /// place, goes to the largest payout.
-fn settle(payouts: &mut [Payout], x: Decimal, a: Arith) -> Result<(), EngineError> {
-    let digits = u32::try_from(x.trunc().abs().to_string().len()).unwrap_or(27);
-    let decimals = 27u32.saturating_sub(digits).min(20);
+fn settle(payouts: &mut [Payout], x: Decimal, decimals: u32, a: Arith) -> Result<(), EngineError> {
     for p in payouts.iter_mut() {
         p.amount = p.amount.round_dp(decimals);
     }
@@ -453,6 +463,20 @@ fn settle(payouts: &mut [Payout], x: Decimal, a: Arith) -> Result<(), EngineErro
     let residue = a.sub(x, total)?;
     if residue.is_zero() {
         return Ok(());
+    }
+    // Rounding leaves at most half a unit of the last place per payout; anything more
+    // means the claims do not add up, which must be reported, never absorbed.
+    let unit = Decimal::new(1, decimals);
+    if residue.abs() > a.mul(unit, Decimal::from(payouts.len()))? {
+        return Err(EngineError::new(
+            a.span,
+            format!(
+                "the payouts differ from the exit value {} by {}",
+                super::error::figure(x),
+                residue.normalize()
+            ),
+        )
+        .with_hint("this is a defect in calc's waterfall: please report the scenario"));
     }
     if let Some(largest) = payouts.iter_mut().max_by(|l, r| l.amount.cmp(&r.amount)) {
         largest.amount = a.add(largest.amount, residue)?;

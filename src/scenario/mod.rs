@@ -251,6 +251,7 @@ fn build(
     let converting = convertibles::converting_rounds(&round_names, &safes, &notes);
     let rounds = rounds::read(&top, mode, &converting, p);
     let rounding = settings::read(&top, p);
+    pool_never_invests(&holders, &rounds, &safes, &notes, p);
     let exit = exit::read(&top, &round_names, p);
     let expects = expect::read(&top, text, p);
     Some(Document {
@@ -315,6 +316,36 @@ fn strings(top: &Table, key: &str, p: &mut Problems) -> Vec<String> {
                 Some(format!("write `{key} = [\"...\", \"...\"]`")),
             );
             Vec::new()
+        }
+    }
+}
+
+/// The unallocated pool holds options not yet granted: it cannot buy in a round or hold a
+/// safe or a note (its shares receive nothing at an exit, so its money would vanish).
+fn pool_never_invests(
+    holders: &[crate::engine::Holder],
+    rounds: &[crate::engine::Round],
+    safes: &[crate::engine::Safe],
+    notes: &[crate::engine::Note],
+    p: &mut Problems,
+) {
+    let pools: Vec<&str> = holders
+        .iter()
+        .filter(|h| h.kind == HolderKind::Pool)
+        .map(|h| h.name.as_str())
+        .collect();
+    let investors = rounds
+        .iter()
+        .flat_map(|r| r.tranches.iter().map(|t| (t.investor.as_str(), &t.span)))
+        .chain(safes.iter().map(|s| (s.investor.as_str(), &s.span)))
+        .chain(notes.iter().map(|n| (n.investor.as_str(), &n.span)));
+    for (investor, span) in investors {
+        if pools.contains(&investor) {
+            p.at(
+                span.clone(),
+                format!("\"{investor}\" is the unallocated option pool, which cannot invest"),
+                Some("name the investor who buys; the pool is topped up with `pool_target` or `pool_increase`".into()),
+            );
         }
     }
 }
