@@ -49,7 +49,11 @@ fn style(choice: ColorChoice) -> Style {
     let terminal = stdout.is_terminal();
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let color = match choice {
-        ColorChoice::Always => true,
+        ColorChoice::Always => {
+            // An explicit request wins over NO_COLOR, which crossterm would honour.
+            crossterm::style::Colored::set_ansi_color_disabled(false);
+            true
+        }
         ColorChoice::Never => false,
         ColorChoice::Auto => terminal && !no_color,
     };
