@@ -184,9 +184,10 @@ const EXITS: usize = 1_000;
 ///
 /// Class k (k = 0..9) has an original price of $0.50 × (k + 1) and 20 investors holding
 /// 50,000 + 1,000 j shares each (j = 0..19): 1.19M shares a class, $0.595M to $5.95M
-/// invested, $32.725M in all ($35.7M of preferences). Its terms cycle through non-participating (k = 0, 3, 6, 9; class 9 at 1.5x),
-/// participating with no cap (k = 1, 4, 7) and participating capped at 3x (k = 2, 5, 8;
-/// class 5 at 2x); classes 5 to 9 are senior (seniority 2) to classes 0 to 4 (seniority 1).
+/// invested, $32.725M in all ($35.7M of preferences). Its terms cycle through
+/// non-participating (k = 0, 3, 6, 9; class 9 at 1.5x), participating with no cap (k = 1,
+/// 4, 7) and participating capped at 3x (k = 2, 5, 8; class 5 at 2x); classes 5 to 9 are
+/// senior (seniority 2) to classes 0 to 4 (seniority 1).
 /// The other 800 holders are 700 common holders (20,000 to 30,006 shares), 99 option
 /// holders (1,000 to 11,006 options at strikes of $0.10, $0.25, $0.50 or $1.00) and a
 /// 2M-share pool. The exits cross the whole preference stack, every cap and every
@@ -368,6 +369,12 @@ impl WaterfallCase {
     }
 }
 
+/// The largest exit value, as `engine::evaluate` passes it to `Waterfall::new`: every
+/// payout is kept to the decimals it allows.
+fn largest_exit(exit: &engine::Exit) -> Decimal {
+    exit.values.iter().copied().max().unwrap_or_default()
+}
+
 fn waterfall_benches(c: &mut Criterion) {
     let mut case = None;
     let mut group = c.benchmark_group("waterfall");
@@ -447,9 +454,4 @@ fn main() {
     }
     benches();
     Criterion::default().configure_from_args().final_summary();
-}
-
-/// The largest exit value: the waterfall keeps every payout to the decimals it allows.
-fn largest_exit(exit: &calc::engine::Exit) -> rust_decimal::Decimal {
-    exit.values.iter().copied().max().unwrap_or_default()
 }

@@ -107,6 +107,8 @@ pub struct Waterfall<'t> {
     total_preference: Decimal,
     /// Decimal places every payout is kept to (see `settle`).
     decimals: u32,
+    /// Money each position put in (for the multiple on invested money).
+    invested: Vec<Decimal>,
     span: Span,
 }
 
@@ -123,6 +125,9 @@ impl<'t> Waterfall<'t> {
         let mut claims: Vec<Claim> = Vec::new();
         let table_ref: &CapTable = &table;
         let mut class_claim: Vec<Option<usize>> = vec![None; table_ref.classes.len()];
+        // Common-like holdings share one claim per exercise price: they are paid alike per
+        // share, so 1,000 holders of common are one claim, not 1,000.
+        let mut common_claims: Vec<(Decimal, usize)> = Vec::new();
         let mut holdings = Vec::with_capacity(table.positions.len());
         for p in &table_ref.positions {
             let mut mine = Vec::new();
@@ -155,20 +160,30 @@ impl<'t> Waterfall<'t> {
                         }
                     }
                 } else {
-                    claims.push(Claim {
-                        class: None,
-                        shares: h.shares,
-                        preference: Decimal::ZERO,
-                        seniority: 0,
-                        participating: true,
-                        cap: None,
-                        strike: if matches!(p.kind, HolderKind::Options | HolderKind::Warrants) {
-                            p.strike.unwrap_or_default()
-                        } else {
-                            Decimal::ZERO
-                        },
-                    });
-                    claims.len() - 1
+                    let strike = if matches!(p.kind, HolderKind::Options | HolderKind::Warrants) {
+                        p.strike.unwrap_or_default()
+                    } else {
+                        Decimal::ZERO
+                    };
+                    match common_claims.iter().find(|(k, _)| *k == strike) {
+                        Some(&(_, i)) => {
+                            claims[i].shares = a.add(claims[i].shares, h.shares)?;
+                            i
+                        }
+                        None => {
+                            claims.push(Claim {
+                                class: None,
+                                shares: h.shares,
+                                preference: Decimal::ZERO,
+                                seniority: 0,
+                                participating: true,
+                                cap: None,
+                                strike,
+                            });
+                            common_claims.push((strike, claims.len() - 1));
+                            claims.len() - 1
+                        }
+                    }
                 };
                 mine.push((index, h.shares));
             }
@@ -194,8 +209,15 @@ impl<'t> Waterfall<'t> {
             final_slope: Decimal::ZERO,
             total_preference,
             decimals: payout_decimals(largest),
+            invested: Vec::new(),
             span: span.clone(),
         };
+        w.invested = w
+            .table
+            .positions
+            .iter()
+            .map(|p| invested_by(&w.table, p, a))
+            .collect::<Result<_, _>>()?;
         w.knots.push((Decimal::ZERO, total_preference));
         for q in thresholds {
             let x = w.total_at(q, a)?;
@@ -278,32 +300,48 @@ impl<'t> Waterfall<'t> {
     pub fn at(&self, x: Decimal) -> Result<ExitOutcome, EngineError> {
         let a = Arith::at(&self.span);
         let (claim_payouts, q) = self.claim_payouts(x, a)?;
+        // Per claim, once: what a share of it receives, and whether it converted.
+        let mut per_share = Vec::with_capacity(self.claims.len());
+        let mut converted = Vec::with_capacity(self.claims.len());
+        for (c, &paid) in self.claims.iter().zip(&claim_payouts) {
+            per_share.push(if c.shares.is_zero() {
+                None
+            } else {
+                Some(a.div(paid, c.shares)?)
+            });
+            converted.push(c.class.is_some() && c.converted(q, a)?);
+        }
+        // A claim without shares (a safe that only cashes out) is paid to its one holder.
+        let mut paid_whole = vec![false; self.claims.len()];
         let mut payouts = Vec::with_capacity(self.table.positions.len());
         for (p, mine) in self.table.positions.iter().zip(&self.holdings) {
             let mut amount = Decimal::ZERO;
-            let mut converted = None;
+            let mut holds_preferred = None;
             for &(claim, shares) in mine {
-                let c = &self.claims[claim];
-                let part = if c.shares == shares {
-                    claim_payouts[claim]
-                } else {
-                    a.div(a.mul(claim_payouts[claim], shares)?, c.shares)?
+                let part = match per_share[claim] {
+                    // The whole claim: no division at all.
+                    Some(_) if self.claims[claim].shares == shares => claim_payouts[claim],
+                    Some(each) => a.mul(each, shares)?,
+                    None if !paid_whole[claim] => {
+                        paid_whole[claim] = true;
+                        claim_payouts[claim]
+                    }
+                    None => Decimal::ZERO,
                 };
                 amount = a.add(amount, part)?;
-                if c.class.is_some() {
-                    converted = Some(converted.unwrap_or(false) || c.converted(q, a)?);
+                if self.claims[claim].class.is_some() {
+                    holds_preferred = Some(holds_preferred.unwrap_or(false) || converted[claim]);
                 }
             }
             payouts.push(Payout {
                 holder: p.name.clone(),
                 amount,
-                converted,
+                converted: holds_preferred,
                 multiple: None,
             });
         }
         settle(&mut payouts, x, self.decimals, a)?;
-        for (payout, p) in payouts.iter_mut().zip(&self.table.positions) {
-            let invested = invested_by(&self.table, p, a)?;
+        for (payout, &invested) in payouts.iter_mut().zip(&self.invested) {
             if !invested.is_zero() {
                 payout.multiple = Some(a.div(payout.amount, invested)?);
             }
@@ -314,12 +352,8 @@ impl<'t> Waterfall<'t> {
                 classes.push(ClassPayout {
                     class: self.table.classes[class].name.clone(),
                     amount: claim_payouts[i],
-                    per_share: if c.shares.is_zero() {
-                        None
-                    } else {
-                        Some(a.div(claim_payouts[i], c.shares)?)
-                    },
-                    converted: c.converted(q, a)?,
+                    per_share: per_share[i],
+                    converted: converted[i],
                 });
             }
         }
