@@ -79,6 +79,22 @@ fn positive_money(t: &Table, key: &str, p: &mut Problems) -> Option<Decimal> {
     Some(v)
 }
 
+/// The terms safes and notes share: an optional cap (money above zero) and an optional
+/// discount (below 100%).
+fn cap_and_discount(t: &Table, p: &mut Problems) -> (Option<Decimal>, Option<Decimal>) {
+    let cap = if t.get("cap").is_some() {
+        positive_money(t, "cap", p)
+    } else {
+        None
+    };
+    let discount = if t.get("discount").is_some() {
+        fraction_below_one(t, "discount", p)
+    } else {
+        None
+    };
+    (cap, discount)
+}
+
 pub fn read_safes(top: &Table, rounds: &RoundNames, p: &mut Problems) -> Vec<Safe> {
     let mut out = Vec::new();
     let mut fixed_total = Decimal::ZERO;
@@ -92,16 +108,7 @@ pub fn read_safes(top: &Table, rounds: &RoundNames, p: &mut Problems) -> Vec<Saf
             t.missing("amount", "\"200k\"", p);
             None
         };
-        let cap = if t.get("cap").is_some() {
-            positive_money(&t, "cap", p)
-        } else {
-            None
-        };
-        let discount = if t.get("discount").is_some() {
-            fraction_below_one(&t, "discount", p)
-        } else {
-            None
-        };
+        let (cap, discount) = cap_and_discount(&t, p);
         let fixed_ownership = if t.get("fixed_ownership").is_some() {
             let f = fraction_below_one(&t, "fixed_ownership", p);
             if let Some(f) = f {
@@ -178,16 +185,7 @@ pub fn read_notes(top: &Table, rounds: &RoundNames, p: &mut Problems) -> Vec<Not
             month: u32::from(d.month),
             day: u32::from(d.day),
         });
-        let cap = if t.get("cap").is_some() {
-            positive_money(&t, "cap", p)
-        } else {
-            None
-        };
-        let discount = if t.get("discount").is_some() {
-            fraction_below_one(&t, "discount", p)
-        } else {
-            None
-        };
+        let (cap, discount) = cap_and_discount(&t, p);
         let cap_basis = if t.get("cap_basis").is_some() {
             t.choice(
                 "cap_basis",
