@@ -345,12 +345,12 @@ impl WaterfallCase {
         assert_eq!(outcome.exits.len(), EXITS);
         for (x, engine_exit) in exit.values.iter().zip(&outcome.exits) {
             let here = waterfall.at(*x).unwrap();
-            let paid: Decimal = here.payouts.iter().map(|p| p.amount).sum();
+            let paid: Decimal = here.payouts().iter().map(|p| p.amount).sum();
             assert_eq!(paid, *x, "the payouts at {x} sum to the exit value");
             assert!(here
-                .payouts
+                .payouts()
                 .iter()
-                .zip(&engine_exit.payouts)
+                .zip(&engine_exit.payouts())
                 .all(|(l, r)| l.holder == r.holder && l.amount == r.amount));
         }
         let breakpoints = waterfall.breakpoints().unwrap();
@@ -385,6 +385,17 @@ fn waterfall_benches(c: &mut Criterion) {
             let waterfall = Waterfall::new(black_box(&*table), &[], largest_exit(exit), &exit.span).unwrap();
             for &x in &exit.values {
                 black_box(waterfall.at(black_box(x)).unwrap());
+            }
+        })
+    });
+    // For information: the same, and every holder's payout derived at every exit value
+    // (what a full report prints).
+    group.bench_function("10_classes_1000_holders_1000_exits_with_holder_payouts", |b| {
+        let WaterfallCase { table, exit } = case.get_or_insert_with(WaterfallCase::new);
+        b.iter(|| {
+            let waterfall = Waterfall::new(black_box(&*table), &[], largest_exit(exit), &exit.span).unwrap();
+            for &x in &exit.values {
+                black_box(waterfall.at(black_box(x)).unwrap().payouts());
             }
         })
     });

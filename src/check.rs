@@ -247,11 +247,12 @@ fn payout(
         )
         .hint(hint));
     };
-    match exit.payouts.iter().find(|p| p.holder == holder) {
+    let payouts = exit.payouts();
+    match payouts.iter().find(|p| p.holder == holder) {
         Some(p) => Ok(p.amount),
         None => Err(
             Diagnostic::at(holder_span, format!("there is no holder \"{holder}\" in the exit"))
-                .hint(known_names(exit.payouts.iter().map(|p| p.holder.as_str()))),
+                .hint(known_names(payouts.iter().map(|p| p.holder.as_str()))),
         ),
     }
 }

@@ -27,10 +27,37 @@ pub struct Outcome {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExitOutcome {
     pub value: Decimal,
-    pub payouts: Vec<Payout>,
     pub classes: Vec<ClassPayout>,
     /// What one common share receives.
     pub common_per_share: Decimal,
+    /// Each claim's payout; holders' payouts are derived from them on demand
+    /// (`payouts()`), so an exit value costs its claims, not its holders.
+    pub claims: Vec<ClaimPaid>,
+    pub distribution: Arc<Distribution>,
+}
+
+/// What one claim on the proceeds (a preferred class, or the common-like shares at one
+/// exercise price) receives at an exit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClaimPaid {
+    pub amount: Decimal,
+    /// `None` for a claim without shares (a safe that only cashes out).
+    pub per_share: Option<Decimal>,
+    pub shares: Decimal,
+    /// A preferred claim, and whether it converted to common.
+    pub converted: Option<bool>,
+}
+
+/// Who holds which claims: shared by every exit value of a waterfall.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Distribution {
+    pub names: Vec<String>,
+    /// For each holder: (claim index, shares of that claim it holds).
+    pub holdings: Vec<Vec<(usize, Decimal)>>,
+    /// Money each holder put in (for the multiple on invested money).
+    pub invested: Vec<Decimal>,
+    /// Decimal places payouts are kept to (one scale for every exit value).
+    pub decimals: u32,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -28,9 +28,10 @@ use super::arith::Arith;
 use super::cap_table::CapTable;
 use super::error::EngineError;
 use super::model::{ClassTerms, HolderKind, Safe, SafeKind, Span};
-use super::outcome::{Breakpoint, ClassPayout, ExitOutcome, Payout};
+use super::outcome::{Breakpoint, ClaimPaid, ClassPayout, Distribution, ExitOutcome, Payout};
 use rust_decimal::Decimal;
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// One claimant on the proceeds: a preferred class, or a common-like block of shares.
 #[derive(Clone, Debug)]
@@ -105,10 +106,8 @@ pub struct Waterfall<'t> {
     /// Shares sharing in the residual beyond the last threshold.
     final_slope: Decimal,
     total_preference: Decimal,
-    /// Decimal places every payout is kept to (see `settle`).
-    decimals: u32,
-    /// Money each position put in (for the multiple on invested money).
-    invested: Vec<Decimal>,
+    /// Who holds which claims, shared with every exit outcome.
+    distribution: Arc<Distribution>,
     span: Span,
 }
 
@@ -208,16 +207,26 @@ impl<'t> Waterfall<'t> {
             knots: Vec::with_capacity(thresholds.len() + 1),
             final_slope: Decimal::ZERO,
             total_preference,
-            decimals: payout_decimals(largest),
-            invested: Vec::new(),
+            distribution: Arc::new(Distribution {
+                names: Vec::new(),
+                holdings: Vec::new(),
+                invested: Vec::new(),
+                decimals: payout_decimals(largest),
+            }),
             span: span.clone(),
         };
-        w.invested = w
+        let invested = w
             .table
             .positions
             .iter()
             .map(|p| invested_by(&w.table, p, a))
             .collect::<Result<_, _>>()?;
+        w.distribution = Arc::new(Distribution {
+            names: w.table.positions.iter().map(|p| p.name.clone()).collect(),
+            holdings: w.holdings.clone(),
+            invested,
+            decimals: w.distribution.decimals,
+        });
         w.knots.push((Decimal::ZERO, total_preference));
         for q in thresholds {
             let x = w.total_at(q, a)?;
@@ -300,68 +309,54 @@ impl<'t> Waterfall<'t> {
     pub fn at(&self, x: Decimal) -> Result<ExitOutcome, EngineError> {
         let a = Arith::at(&self.span);
         let (claim_payouts, q) = self.claim_payouts(x, a)?;
-        // Per claim, once: what a share of it receives, and whether it converted.
-        let mut per_share = Vec::with_capacity(self.claims.len());
-        let mut converted = Vec::with_capacity(self.claims.len());
+        // The claims must add up to the proceeds (up to 28-digit division); anything more
+        // is a defect, reported and never absorbed.
+        let total = a.sum(claim_payouts.iter().copied())?;
+        let allowance = a.add(a.mul(x.abs(), Decimal::new(1, 20))?, Decimal::new(1, 20))?;
+        if a.sub(total, x)?.abs() > allowance {
+            return Err(EngineError::new(
+                a.span,
+                format!(
+                    "the payouts differ from the exit value {} by {}",
+                    super::error::figure(x),
+                    (total - x).normalize()
+                ),
+            )
+            .with_hint("this is a defect in calc's waterfall: please report the scenario"));
+        }
+        let mut claims = Vec::with_capacity(self.claims.len());
+        let mut classes = Vec::new();
         for (c, &paid) in self.claims.iter().zip(&claim_payouts) {
-            per_share.push(if c.shares.is_zero() {
+            let per_share = if c.shares.is_zero() {
                 None
             } else {
                 Some(a.div(paid, c.shares)?)
-            });
-            converted.push(c.class.is_some() && c.converted(q, a)?);
-        }
-        // A claim without shares (a safe that only cashes out) is paid to its one holder.
-        let mut paid_whole = vec![false; self.claims.len()];
-        let mut payouts = Vec::with_capacity(self.table.positions.len());
-        for (p, mine) in self.table.positions.iter().zip(&self.holdings) {
-            let mut amount = Decimal::ZERO;
-            let mut holds_preferred = None;
-            for &(claim, shares) in mine {
-                let part = match per_share[claim] {
-                    // The whole claim: no division at all.
-                    Some(_) if self.claims[claim].shares == shares => claim_payouts[claim],
-                    Some(each) => a.mul(each, shares)?,
-                    None if !paid_whole[claim] => {
-                        paid_whole[claim] = true;
-                        claim_payouts[claim]
-                    }
-                    None => Decimal::ZERO,
-                };
-                amount = a.add(amount, part)?;
-                if self.claims[claim].class.is_some() {
-                    holds_preferred = Some(holds_preferred.unwrap_or(false) || converted[claim]);
-                }
-            }
-            payouts.push(Payout {
-                holder: p.name.clone(),
-                amount,
-                converted: holds_preferred,
-                multiple: None,
-            });
-        }
-        settle(&mut payouts, x, self.decimals, a)?;
-        for (payout, &invested) in payouts.iter_mut().zip(&self.invested) {
-            if !invested.is_zero() {
-                payout.multiple = Some(a.div(payout.amount, invested)?);
-            }
-        }
-        let mut classes = Vec::new();
-        for (i, c) in self.claims.iter().enumerate() {
+            };
+            let converted = match c.class {
+                Some(_) => Some(c.converted(q, a)?),
+                None => None,
+            };
             if let Some(class) = c.class {
                 classes.push(ClassPayout {
                     class: self.table.classes[class].name.clone(),
-                    amount: claim_payouts[i],
-                    per_share: per_share[i],
-                    converted: converted[i],
+                    amount: paid,
+                    per_share,
+                    converted: converted.unwrap_or(false),
                 });
             }
+            claims.push(ClaimPaid {
+                amount: paid,
+                per_share,
+                shares: c.shares,
+                converted,
+            });
         }
         Ok(ExitOutcome {
             value: x,
-            payouts,
             classes,
             common_per_share: q,
+            claims,
+            distribution: Arc::clone(&self.distribution),
         })
     }
 
@@ -485,35 +480,66 @@ fn payout_decimals(largest: Decimal) -> u32 {
     27u32.saturating_sub(digits).min(20)
 }
 
-/// Makes the payouts add up to exactly `x`: each is rounded to as many decimals as
-/// 27 significant digits leave beside `x`'s integer digits (20 at most: 10^-20 is far
-/// below a cent), so that their sum is exact; the residue, a few units of the last
-/// place, goes to the largest payout.
-fn settle(payouts: &mut [Payout], x: Decimal, decimals: u32, a: Arith) -> Result<(), EngineError> {
+/// Makes the payouts add up to exactly `x`: each is rounded to the distribution's
+/// decimals, and the residue (a few units of the last place, since the claims add up to
+/// `x` and each claim's shares add up to the claim) goes to the largest payout.
+fn settle(payouts: &mut [Payout], x: Decimal, decimals: u32) {
     for p in payouts.iter_mut() {
         p.amount = p.amount.round_dp(decimals);
     }
-    let total = a.sum(payouts.iter().map(|p| p.amount))?;
-    let residue = a.sub(x, total)?;
+    let total = payouts
+        .iter()
+        .try_fold(Decimal::ZERO, |acc, p| acc.checked_add(p.amount));
+    let residue = total.and_then(|t| x.checked_sub(t)).unwrap_or_default();
     if residue.is_zero() {
-        return Ok(());
-    }
-    // Rounding leaves at most half a unit of the last place per payout; anything more
-    // means the claims do not add up, which must be reported, never absorbed.
-    let unit = Decimal::new(1, decimals);
-    if residue.abs() > a.mul(unit, Decimal::from(payouts.len()))? {
-        return Err(EngineError::new(
-            a.span,
-            format!(
-                "the payouts differ from the exit value {} by {}",
-                super::error::figure(x),
-                residue.normalize()
-            ),
-        )
-        .with_hint("this is a defect in calc's waterfall: please report the scenario"));
+        return;
     }
     if let Some(largest) = payouts.iter_mut().max_by(|l, r| l.amount.cmp(&r.amount)) {
-        largest.amount = a.add(largest.amount, residue)?;
+        largest.amount = largest.amount.checked_add(residue).unwrap_or(largest.amount);
     }
-    Ok(())
+}
+
+impl ExitOutcome {
+    /// What each holder receives at this exit value, in holder order. The engine has
+    /// computed every claim already; this spreads each over its holders per share.
+    pub fn payouts(&self) -> Vec<Payout> {
+        let d = &self.distribution;
+        let mut paid_whole = vec![false; self.claims.len()];
+        let mut payouts = Vec::with_capacity(d.names.len());
+        for (name, mine) in d.names.iter().zip(&d.holdings) {
+            let mut amount = Decimal::ZERO;
+            let mut converted = None;
+            for &(claim, shares) in mine {
+                let c = &self.claims[claim];
+                let part = match c.per_share {
+                    // The whole claim: no arithmetic at all.
+                    Some(_) if c.shares == shares => c.amount,
+                    Some(each) => each.checked_mul(shares).unwrap_or_default(),
+                    // A claim without shares (a safe that only cashes out) has one holder.
+                    None if !paid_whole[claim] => {
+                        paid_whole[claim] = true;
+                        c.amount
+                    }
+                    None => Decimal::ZERO,
+                };
+                amount = amount.checked_add(part).unwrap_or(amount);
+                if let Some(conv) = c.converted {
+                    converted = Some(converted.unwrap_or(false) || conv);
+                }
+            }
+            payouts.push(Payout {
+                holder: name.clone(),
+                amount,
+                converted,
+                multiple: None,
+            });
+        }
+        settle(&mut payouts, self.value, d.decimals);
+        for (payout, &invested) in payouts.iter_mut().zip(&d.invested) {
+            if !invested.is_zero() {
+                payout.multiple = payout.amount.checked_div(invested);
+            }
+        }
+        payouts
+    }
 }

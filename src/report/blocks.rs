@@ -149,12 +149,13 @@ fn waterfall_grid(outcome: &Outcome, symbol: &str) -> Grid {
             .iter()
             .map(|e| format!("at {}", format::money(e.value, symbol))),
     );
-    let holders = outcome.exits.first().map_or(0, |e| e.payouts.len());
+    let payouts: Vec<Vec<crate::engine::Payout>> = outcome.exits.iter().map(|e| e.payouts()).collect();
+    let holders = payouts.first().map_or(0, Vec::len);
     let rows = (0..holders)
         .map(|i| {
-            let mut row = vec![outcome.exits[0].payouts[i].holder.clone()];
-            for e in &outcome.exits {
-                let p = &e.payouts[i];
+            let mut row = vec![payouts[0][i].holder.clone()];
+            for exit in &payouts {
+                let p = &exit[i];
                 let mut cell = format::money(p.amount, symbol);
                 if let Some(m) = p.multiple {
                     cell.push_str(&format!(" ({}x)", m.round_dp(2).normalize()));

@@ -164,7 +164,7 @@ fn report(j: &mut Json, doc: &Document, outcome: &Outcome) -> io::Result<()> {
     j.field_array("exits", &outcome.exits, |j, e| {
         j.open(b"{")?;
         j.field_num("value", e.value)?;
-        j.field_array("payouts", &e.payouts, |j, p| {
+        j.field_array("payouts", &e.payouts(), |j, p| {
             j.open(b"{")?;
             j.field_str("holder", &p.holder)?;
             j.field_num("amount", p.amount)?;
