@@ -1,16 +1,11 @@
-//! Option pool top-ups: solve for the pool increase exactly, then round once.
+//! Option pool top-ups, sized on the shares actually issued.
 //!
-//! Pre-money timing (the "option pool shuffle"): with price = pre / (F + P) the new money
-//! buys N = A (F + P) / pre shares, so the post-money total is (F + P) · post / pre. The
-//! target t is met when U + P ≥ t (F + P) post / pre; with r = t · post / pre < 1 the
-//! smallest such P is (r F − U) / (1 − r). When the round is priced directly, N = A / price
-//! does not depend on P and the smallest P is (t (F + N) − U) / (1 − t).
-//!
-//! Post-money timing: the pool is topped up after the new money, so with T the total after
-//! the new shares, P = (t T − U) / (1 − t).
-//!
-//! After rounding P (up by default) the target is checked again against the rounded price
-//! and share counts, adding single shares while it is missed (price rounding can move N).
+//! The round's price comes from the solver (src/engine/solver.rs), where a pre-money
+//! target enters the equations exactly (the "option pool shuffle"). Once every share
+//! count is rounded, the pool increase is the smallest P with U + P ≥ t × (T + P), T
+//! the total before the top-up (pre-money timing: before the pool, with the new money;
+//! post-money timing: after the new money): P = (t T − U) / (1 − t), rounded per
+//! `pool_shares` (up by default) and checked once more against the target.
 
 use super::arith::Arith;
 use super::error::EngineError;
@@ -23,23 +18,16 @@ use rust_decimal::Decimal;
 const MAX_CORRECTIONS: u32 = 16;
 
 /// The exact smallest pool increase that satisfies the target, before rounding.
-pub fn exact_increase(
-    target: Decimal,
-    pool_now: Decimal,
-    base: Decimal,
-    scale: Decimal,
-    arith: Arith,
-) -> Result<Decimal, EngineError> {
-    // Solve U + P ≥ r (base + P) with r = target · scale.
-    let r = arith.mul(target, scale)?;
-    if r >= Decimal::ONE {
+pub fn exact_increase(target: Decimal, pool_now: Decimal, base: Decimal, arith: Arith) -> Result<Decimal, EngineError> {
+    // Solve U + P ≥ t (base + P).
+    if target >= Decimal::ONE {
         return Err(target_unreachable(arith.span, target));
     }
-    let needed = arith.sub(arith.mul(r, base)?, pool_now)?;
+    let needed = arith.sub(arith.mul(target, base)?, pool_now)?;
     if needed <= Decimal::ZERO {
         return Ok(Decimal::ZERO);
     }
-    arith.div(needed, arith.sub(Decimal::ONE, r)?)
+    arith.div(needed, arith.sub(Decimal::ONE, target)?)
 }
 
 pub fn target_unreachable(span: &Span, target: Decimal) -> EngineError {

@@ -189,7 +189,7 @@ pub fn apply(
         PoolRule::Increase(n) => n,
         PoolRule::Target(t) => {
             let pool_arith = Arith::at(&round.pool_span);
-            let exact = option_pool::exact_increase(t, pool_now, before_pool, Decimal::ONE, pool_arith)?;
+            let exact = option_pool::exact_increase(t, pool_now, before_pool, pool_arith)?;
             option_pool::round_increase(round, exact, rounding.pool_shares, |p| {
                 Ok(arith.add(pool_now, p)? >= arith.mul(t, arith.add(before_pool, p)?)?)
             })?
@@ -201,7 +201,7 @@ pub fn apply(
         (Some(PoolTopUp::Target(t)), PoolTiming::PostMoney) => {
             let pool_arith = Arith::at(&round.pool_span);
             let before = arith.add(before_pool, pre_pool)?;
-            let exact = option_pool::exact_increase(t, pool_now, before, Decimal::ONE, pool_arith)?;
+            let exact = option_pool::exact_increase(t, pool_now, before, pool_arith)?;
             option_pool::round_increase(round, exact, rounding.pool_shares, |p| {
                 Ok(arith.add(pool_now, p)? >= arith.mul(t, arith.add(before, p)?)?)
             })?
