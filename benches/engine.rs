@@ -81,13 +81,13 @@ fn share_mode_rounds(holders: usize, rounds: usize) -> Scenario {
     let tranche0 = round0.tranches[0].clone();
 
     let holder = |name: String, kind: HolderKind, shares: i64| Holder {
-        name,
+        name: name.into(),
         kind,
         amount: Decimal::from(shares),
         ..holder0.clone()
     };
     let tranche = |investor: String, amount: TrancheAmount| Tranche {
-        investor,
+        investor: investor.into(),
         amount,
         ..tranche0.clone()
     };
@@ -137,10 +137,10 @@ fn share_mode_rounds(holders: usize, rounds: usize) -> Scenario {
             };
             pre_money *= Decimal::new(25, 1);
             Round {
-                name: format!("Series {r}"),
+                name: format!("Series {r}").into(),
                 valuation,
                 amount: Some(amount),
-                class: format!("Series {r}"),
+                class: format!("Series {r}").into(),
                 tranches,
                 pool,
                 pool_timing,
@@ -207,7 +207,7 @@ fn waterfall_scenario() -> Scenario {
                 _ => (true, Some(Decimal::from(if k == 5 { 2 } else { 3 }))),
             };
             ClassDef {
-                name: format!("Class {k}"),
+                name: format!("Class {k}").into(),
                 original_price: Some(Decimal::new(5 * (k as i64 + 1), 1)),
                 terms: ClassTerms {
                     preference: if k == 9 { Decimal::new(15, 1) } else { Decimal::ONE },
@@ -225,8 +225,8 @@ fn waterfall_scenario() -> Scenario {
     for k in 0..CLASSES {
         for j in 0..INVESTORS_PER_CLASS {
             holders.push(Holder {
-                name: format!("Investor {k}-{j:02}"),
-                class: format!("Class {k}"),
+                name: format!("Investor {k}-{j:02}").into(),
+                class: format!("Class {k}").into(),
                 amount: Decimal::from(50_000 + 1_000 * j as i64),
                 ..investor0.clone()
             });
@@ -243,7 +243,7 @@ fn waterfall_scenario() -> Scenario {
         let spread = (i as i64 * 7_919) % 10_007;
         holders.push(if i % 8 == 7 {
             Holder {
-                name: format!("Option holder {i:03}"),
+                name: format!("Option holder {i:03}").into(),
                 kind: HolderKind::Options,
                 amount: Decimal::from(1_000 + spread),
                 strike: Some(strikes[(i / 8) % strikes.len()]),
@@ -251,14 +251,14 @@ fn waterfall_scenario() -> Scenario {
             }
         } else {
             Holder {
-                name: format!("Holder {i:03}"),
+                name: format!("Holder {i:03}").into(),
                 amount: Decimal::from(20_000 + spread),
                 ..common0.clone()
             }
         });
     }
     holders.push(Holder {
-        name: "Option pool".to_string(),
+        name: "Option pool".into(),
         kind: HolderKind::Pool,
         amount: Decimal::from(2_000_000),
         ..common0.clone()

@@ -140,9 +140,9 @@ fn known_names<'a>(names: impl Iterator<Item = &'a str>) -> String {
 /// The figure an expectation refers to.
 fn actual(e: &Expect, outcome: &Outcome) -> Result<Decimal, Diagnostic> {
     let round = match &e.after {
-        Some(after) => Some(outcome.rounds.iter().find(|r| r.name == after.name).ok_or_else(|| {
+        Some(after) => Some(outcome.rounds.iter().find(|r| *r.name == *after.name).ok_or_else(|| {
             Diagnostic::at(after.span.clone(), format!("there is no round \"{}\"", after.name))
-                .hint(known_names(outcome.rounds.iter().map(|r| r.name.as_str())))
+                .hint(known_names(outcome.rounds.iter().map(|r| &*r.name)))
         })?),
         None => None,
     };

@@ -121,18 +121,18 @@ pub fn build(inputs: &[Input]) -> Comparison {
     let rounds = union(
         inputs
             .iter()
-            .map(|i| i.outcome.rounds.iter().map(|r| r.name.as_str()).collect()),
+            .map(|i| i.outcome.rounds.iter().map(|r| &*r.name).collect()),
     );
     let holders = union(
         inputs
             .iter()
-            .map(|i| i.outcome.holders.iter().map(|h| h.name.as_str()).collect()),
+            .map(|i| i.outcome.holders.iter().map(|h| &*h.name).collect()),
     );
     let mut rows = Vec::new();
     for name in &rounds {
         let per_column: Vec<_> = inputs
             .iter()
-            .map(|i| i.outcome.rounds.iter().find(|r| r.name == *name))
+            .map(|i| i.outcome.rounds.iter().find(|r| *r.name == **name))
             .collect();
         let any_price = per_column.iter().any(|r| r.is_some_and(|r| r.price.is_some()));
         let mut figures = vec![Figure::PreMoney, Figure::Amount, Figure::PostMoney];

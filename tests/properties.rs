@@ -926,7 +926,7 @@ proptest! {
         let Run::Computed(_, outcome) = run(&case.text)? else { return Ok(()) };
         let mut protected = case.protected_from_start.clone();
         for (i, r) in outcome.rounds.iter().enumerate() {
-            let converted: BTreeSet<&str> = r.conversions.iter().map(|c| c.investor.as_str()).collect();
+            let converted: BTreeSet<String> = r.conversion_rows().iter().map(|c| c.investor.to_string()).collect();
             // Known engine bug (see `an_anti_dilution_adjustment_never_takes_shares`): an
             // "adjustment" that takes shares away shrinks the total, so everyone else gains.
             let shrinks = r.adjustments.iter().any(|a| a.extra_shares.is_sign_negative() && !a.extra_shares.is_zero());
@@ -999,26 +999,26 @@ proptest! {
         let rounded = case.spec.rounding.is_some_and(|r| r.price_decimals.is_some());
         for r in &outcome.rounds {
             let identity = |c: &calc::engine::ConversionRow| {
-                matches!(c.term.as_str(), "cap" | "fixed") && case.post_money_safes.iter().any(|s| s.0 == c.investor)
+                matches!(c.term, "cap" | "fixed") && case.post_money_safes.iter().any(|s| *s.0 == *c.investor)
             };
-            if rounded && !r.conversions.iter().all(identity) {
+            let rows = r.conversion_rows();
+            if rounded && !rows.iter().all(identity) {
                 continue;
             }
             let before: Decimal = r.amounts_before.iter().copied().sum();
             let after: Decimal = r.amounts.iter().copied().sum();
             // Each conversion's shares (percent mode: value units, from its ownership).
-            let units: Vec<Decimal> = r
-                .conversions
+            let units: Vec<Decimal> = rows
                 .iter()
                 .map(|c| c.shares.unwrap_or(c.ownership * after))
                 .collect();
             let s: Decimal = units.iter().copied().sum();
             let n = Decimal::from(r.conversions.len());
-            for (c, held) in r.conversions.iter().zip(&units) {
-                let Some((_, amount, cap, fixed)) = case.post_money_safes.iter().find(|s| s.0 == c.investor) else {
+            for (c, held) in rows.iter().zip(&units) {
+                let Some((_, amount, cap, fixed)) = case.post_money_safes.iter().find(|s| *s.0 == *c.investor) else {
                     continue;
                 };
-                let fraction = match (c.term.as_str(), cap, fixed) {
+                let fraction = match (c.term, cap, fixed) {
                     ("cap", Some(cap), _) => *amount / *cap,
                     ("fixed", _, Some(f)) => *f,
                     _ => continue,
@@ -1256,8 +1256,8 @@ fn the_generator_covers_every_feature_and_mostly_computes() {
         computed += 1;
         seen.insert(if case.percent { "percent mode" } else { "share mode" });
         for r in &outcome.rounds {
-            for c in &r.conversions {
-                seen.insert(match (c.instrument.as_str(), c.term.as_str()) {
+            for c in &r.conversion_rows() {
+                seen.insert(match (c.instrument, c.term) {
                     ("note", _) => "a note converting",
                     (_, "cap") => "a safe at its cap",
                     (_, "discount") => "a safe at its discount",
@@ -1370,9 +1370,10 @@ fn a_capped_safe_counts_the_rounded_conversions_of_its_round() {
         "#,
     );
     let round = &outcome.rounds[0];
-    let note = round.conversions.iter().find(|c| c.investor == "Note").unwrap();
+    let rows = round.conversion_rows();
+    let note = rows.iter().find(|c| &*c.investor == "Note").unwrap();
     assert_eq!(note.shares, Some(Decimal::from(500_000)));
-    let safe = round.conversions.iter().find(|c| c.investor == "Safe").unwrap();
+    let safe = rows.iter().find(|c| &*c.investor == "Safe").unwrap();
     assert_eq!(safe.shares, Some(Decimal::from(166_666)));
 }
 

@@ -59,7 +59,7 @@ pub fn adjust(
         table.classes[class].conversion_price = Some(cp2);
         let extra_shares = table.reconvert(class, a)?;
         out.push(Adjustment {
-            class: table.classes[class].name.clone(),
+            class: table.classes[class].name.to_string(),
             before: cp1,
             after: cp2,
             extra_shares,

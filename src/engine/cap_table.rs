@@ -7,6 +7,9 @@ use super::error::EngineError;
 use super::model::{ClassTerms, Holder, HolderKind, Scenario};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::HashMap;
+use std::fmt;
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
 
 /// Tables up to this many names are searched linearly: cheaper than hashing for the
 /// cap tables people write, and no allocation for an index.
@@ -19,20 +22,24 @@ struct NameIndex {
 }
 
 impl NameIndex {
-    fn get<'n>(&self, name: &str, names: impl Iterator<Item = &'n str>) -> Option<usize> {
+    /// `names` yields every entry's name in order (`None` for an entry not looked up by name).
+    fn get<'n>(&self, name: &str, names: impl Iterator<Item = Option<&'n str>>) -> Option<usize> {
         match &self.map {
             Some(map) => map.get(name).copied(),
-            None => names.take(LINEAR).position(|n| n == name),
+            None => names.take(LINEAR).position(|n| n == Some(name)),
         }
     }
 
-    fn insert<'n>(&mut self, name: &str, index: usize, names: impl Iterator<Item = &'n str>) {
+    fn insert<'n>(&mut self, name: &str, index: usize, names: impl Iterator<Item = Option<&'n str>>) {
         match &mut self.map {
             Some(map) => {
                 map.insert(name.to_string(), index);
             }
             None if index >= LINEAR => {
-                let mut map: HashMap<String, usize> = names.enumerate().map(|(i, n)| (n.to_string(), i)).collect();
+                let mut map: HashMap<String, usize> = names
+                    .enumerate()
+                    .filter_map(|(i, n)| Some((n?.to_string(), i)))
+                    .collect();
                 map.insert(name.to_string(), index);
                 self.map = Some(map);
             }
@@ -41,9 +48,42 @@ impl NameIndex {
     }
 }
 
+/// A class's name: written in the file (or a round's class), or the shadow series that
+/// safes and notes converting into a round's class form. The latter is spelled out only
+/// when shown, so a round pays for no text.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ClassName {
+    Given(Arc<str>),
+    /// "Series A (conversion)", or "Series A (conversion at 0.5)" when the round's
+    /// conversions had several prices.
+    Conversion {
+        of: Arc<str>,
+        at: Option<Decimal>,
+    },
+}
+
+impl ClassName {
+    fn given(&self) -> Option<&str> {
+        match self {
+            ClassName::Given(name) => Some(name),
+            ClassName::Conversion { .. } => None,
+        }
+    }
+}
+
+impl fmt::Display for ClassName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ClassName::Given(name) => f.write_str(name),
+            ClassName::Conversion { of, at: None } => write!(f, "{of} (conversion)"),
+            ClassName::Conversion { of, at: Some(price) } => write!(f, "{of} (conversion at {})", price.normalize()),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct ClassState {
-    pub name: String,
+    pub name: ClassName,
     /// Preferred classes carry a liquidation preference; common-like ones do not.
     pub preferred: bool,
     pub terms: ClassTerms,
@@ -66,12 +106,64 @@ pub struct Holding {
 
 #[derive(Clone, Debug)]
 pub struct Position {
-    pub name: String,
+    pub name: Arc<str>,
     pub kind: HolderKind,
     /// As-converted shares in share mode; value units in percent mode.
     pub amount: Decimal,
-    pub holdings: Vec<Holding>,
+    pub holdings: Holdings,
     pub strike: Option<Decimal>,
+}
+
+/// A position's holdings, one per class. Nearly every holder has one class, so that one
+/// is kept inline: a table of many holders allocates nothing per holder for it.
+#[derive(Clone, Debug, Default)]
+pub enum Holdings {
+    #[default]
+    Empty,
+    One(Holding),
+    Many(Vec<Holding>),
+}
+
+impl Holdings {
+    pub fn push(&mut self, holding: Holding) {
+        *self = match std::mem::take(self) {
+            Holdings::Empty => Holdings::One(holding),
+            Holdings::One(first) => Holdings::Many(vec![first, holding]),
+            Holdings::Many(mut all) => {
+                all.push(holding);
+                Holdings::Many(all)
+            }
+        };
+    }
+}
+
+impl Deref for Holdings {
+    type Target = [Holding];
+    fn deref(&self) -> &[Holding] {
+        match self {
+            Holdings::Empty => &[],
+            Holdings::One(h) => std::slice::from_ref(h),
+            Holdings::Many(all) => all,
+        }
+    }
+}
+
+impl<'h> IntoIterator for &'h Holdings {
+    type Item = &'h Holding;
+    type IntoIter = std::slice::Iter<'h, Holding>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl DerefMut for Holdings {
+    fn deref_mut(&mut self) -> &mut [Holding] {
+        match self {
+            Holdings::Empty => &mut [],
+            Holdings::One(h) => std::slice::from_mut(h),
+            Holdings::Many(all) => all,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -85,6 +177,15 @@ pub struct CapTable {
 impl CapTable {
     pub fn from_scenario(scenario: &Scenario) -> Result<Self, EngineError> {
         let mut table = CapTable::default();
+        // Room for every name the rounds can add, so that the table grows once.
+        let names = scenario.holders.len()
+            + scenario.safes.len()
+            + scenario.notes.len()
+            + scenario.rounds.iter().map(|r| r.tranches.len() + 1).sum::<usize>();
+        table.positions.reserve(names);
+        table
+            .classes
+            .reserve(scenario.classes.len() + 2 + 2 * scenario.rounds.len());
         for def in &scenario.classes {
             let i = table.class_of(&def.name, true, def.terms);
             table.classes[i].original_price = def.original_price;
@@ -109,16 +210,35 @@ impl CapTable {
         self.add(i, class, h.amount, arith)
     }
 
+    /// The index of the class named `name`, if there is one.
+    pub fn find_class(&self, name: &str) -> Option<usize> {
+        self.class_index.get(name, self.classes.iter().map(|c| c.name.given()))
+    }
+
     /// The index of class `name`, creating it with `terms` if it is new.
-    pub fn class_of(&mut self, name: &str, preferred: bool, terms: ClassTerms) -> usize {
-        if let Some(i) = self.class_index.get(name, self.classes.iter().map(|c| c.name.as_str())) {
+    pub fn class_of(&mut self, name: &Arc<str>, preferred: bool, terms: ClassTerms) -> usize {
+        if let Some(i) = self.find_class(name) {
             return i;
         }
         let index = self.classes.len();
         self.class_index
-            .insert(name, index, self.classes.iter().map(|c| c.name.as_str()));
+            .insert(name, index, self.classes.iter().map(|c| c.name.given()));
+        self.new_class(ClassName::Given(Arc::clone(name)), preferred, terms)
+    }
+
+    /// The shadow series of conversions into class `of` at `at` (see `ClassName`),
+    /// created preferred with `terms` if it is new.
+    pub fn conversion_class_of(&mut self, of: &Arc<str>, at: Option<Decimal>, terms: ClassTerms) -> usize {
+        let found = self.classes.iter().position(|c| match &c.name {
+            ClassName::Conversion { of: o, at: a } => a == &at && **o == **of,
+            ClassName::Given(_) => false,
+        });
+        found.unwrap_or_else(|| self.new_class(ClassName::Conversion { of: Arc::clone(of), at }, true, terms))
+    }
+
+    fn new_class(&mut self, name: ClassName, preferred: bool, terms: ClassTerms) -> usize {
         self.classes.push(ClassState {
-            name: name.to_string(),
+            name,
             preferred,
             terms,
             original_price: None,
@@ -126,22 +246,22 @@ impl CapTable {
             invested: Decimal::ZERO,
             issued: Decimal::ZERO,
         });
-        index
+        self.classes.len() - 1
     }
 
     /// The index of `name`'s position, creating an empty one of `kind` if it is new.
-    pub fn position_of(&mut self, name: &str, kind: HolderKind) -> usize {
-        if let Some(i) = self.index.get(name, self.positions.iter().map(|p| p.name.as_str())) {
+    pub fn position_of(&mut self, name: &Arc<str>, kind: HolderKind) -> usize {
+        if let Some(i) = self.find(name) {
             return i;
         }
         let index = self.positions.len();
         self.index
-            .insert(name, index, self.positions.iter().map(|p| p.name.as_str()));
+            .insert(name, index, self.positions.iter().map(|p| Some(&*p.name)));
         self.positions.push(Position {
-            name: name.to_string(),
+            name: Arc::clone(name),
             kind,
             amount: Decimal::ZERO,
-            holdings: Vec::new(),
+            holdings: Holdings::Empty,
             strike: None,
         });
         index
@@ -194,7 +314,7 @@ impl CapTable {
     }
 
     pub fn find(&self, name: &str) -> Option<usize> {
-        self.index.get(name, self.positions.iter().map(|p| p.name.as_str()))
+        self.index.get(name, self.positions.iter().map(|p| Some(&*p.name)))
     }
 
     /// The first unallocated pool, if the table has one.
@@ -202,7 +322,8 @@ impl CapTable {
         self.positions.iter().position(|p| p.kind == HolderKind::Pool)
     }
 
-    pub fn amounts(&self) -> Vec<Decimal> {
+    /// Every position's amount, in order (one allocation: the iterator's length is known).
+    pub fn amounts(&self) -> Arc<[Decimal]> {
         self.positions.iter().map(|p| p.amount).collect()
     }
 

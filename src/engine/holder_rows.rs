@@ -5,7 +5,7 @@
 //! megabytes, and callers that read only the final table (sweeps) pay for no other.
 
 use super::model::{HolderKind, Mode};
-use super::outcome::{HolderInfo, HolderRow, Outcome, RoundOutcome};
+use super::outcome::{ConversionRow, HolderInfo, HolderRow, Outcome, RoundOutcome, TrancheRow};
 use super::ownership;
 use rust_decimal::Decimal;
 
@@ -34,6 +34,65 @@ impl Outcome {
 }
 
 impl RoundOutcome {
+    /// One row per converting safe or note: its ownership after the round and the
+    /// valuation its conversion implied.
+    pub fn conversion_rows(&self) -> Vec<ConversionRow> {
+        let shares = self.mode == Mode::Shares;
+        self.conversions
+            .iter()
+            .map(|c| {
+                let (ownership, implied_post_money) = self.bought(c.amount, c.shares);
+                ConversionRow {
+                    instrument: c.instrument,
+                    investor: self.holder_name(c.holder),
+                    amount: c.amount,
+                    price: shares.then_some(c.price),
+                    shares: shares.then_some(c.shares),
+                    term: c.term,
+                    ownership,
+                    implied_post_money,
+                }
+            })
+            .collect()
+    }
+
+    /// One row per tranche: the ownership it bought and the valuation it paid.
+    pub fn tranche_rows(&self) -> Vec<TrancheRow> {
+        let shares = self.mode == Mode::Shares;
+        self.tranches
+            .iter()
+            .map(|t| {
+                let (ownership, implied_post_money) = self.bought(t.amount, t.shares);
+                TrancheRow {
+                    investor: self.holder_name(t.holder),
+                    label: t.label.clone(),
+                    amount: t.amount,
+                    shares: shares.then_some(t.shares),
+                    ownership,
+                    implied_post_money,
+                }
+            })
+            .collect()
+    }
+
+    /// Ownership bought (`held` over the total after the round) and the implied
+    /// post-money, amount / ownership, computed as amount × total / held so that no
+    /// rounded fraction enters it. The engine has checked both in range.
+    fn bought(&self, amount: Decimal, held: Decimal) -> (Decimal, Option<Decimal>) {
+        let total = self.amount_after;
+        let ownership = held.checked_div(total).unwrap_or(Decimal::ZERO);
+        let implied = (!held.is_zero())
+            .then(|| amount.checked_mul(total).and_then(|v| v.checked_div(held)))
+            .flatten();
+        (ownership, implied)
+    }
+
+    fn holder_name(&self, index: usize) -> std::sync::Arc<str> {
+        self.holder_info
+            .get(index)
+            .map_or_else(|| std::sync::Arc::from(""), |h| std::sync::Arc::clone(&h.name))
+    }
+
     /// Every holder after this round, with ownership before and after it.
     pub fn holders(&self) -> Vec<HolderRow> {
         rows(
@@ -65,9 +124,7 @@ fn rows(
     };
     let mut out = Vec::with_capacity(after.len());
     for (i, &amount) in after.iter().enumerate() {
-        let (name, kind) = holders
-            .get(i)
-            .map_or(("", HolderKind::Common), |h| (h.name.as_str(), h.kind));
+        let (name, kind) = holders.get(i).map_or(("", HolderKind::Common), |h| (&*h.name, h.kind));
         let ownership_before = before_fractions.get(i).copied().unwrap_or(Decimal::ZERO);
         let ownership_after = after_fractions.get(i).copied().unwrap_or(Decimal::ZERO);
         let dilution = if ownership_before.is_zero() {

@@ -33,7 +33,7 @@ pub const MAX_HOLDER_ROUNDS: u64 = 4_000_000;
 pub fn evaluate(scenario: &Scenario) -> Result<Outcome, EngineError> {
     check_size(scenario)?;
     let mut table = CapTable::from_scenario(scenario)?;
-    let initial = Arc::new(table.amounts());
+    let initial = table.amounts();
     let mut total_before = Arith::at(&(0..0)).sum(initial.iter().copied())?;
     let mut amounts_before = Arc::clone(&initial);
     // Names are attached once every holder is known (below); rounds share them.
@@ -47,20 +47,22 @@ pub fn evaluate(scenario: &Scenario) -> Result<Outcome, EngineError> {
     for (index, round) in scenario.rounds.iter().enumerate() {
         let arith = Arith::at(&round.span);
         let convertibles = conversion::converting(scenario, index, round)?;
-        let mut figures = priced_round::apply(&mut table, round, &rounding, &convertibles, shares)?;
-        if !shares {
-            for t in &mut figures.tranches {
-                t.shares = None;
-            }
-            for c in &mut figures.conversions {
-                c.shares = None;
-                c.price = None;
+        let figures = priced_round::apply(&mut table, round, &rounding, &convertibles, shares)?;
+        let amounts = table.amounts();
+        let total_after = arith.sum(amounts.iter().copied())?;
+        // Rows divide by the total lazily: check here, once, that their products fit.
+        for (amount, held) in figures
+            .conversions
+            .iter()
+            .map(|c| (c.amount, c.shares))
+            .chain(figures.tranches.iter().map(|t| (t.amount, t.shares)))
+        {
+            if !held.is_zero() {
+                arith.div(arith.mul(amount, total_after)?, held)?;
             }
         }
-        let amounts = Arc::new(table.amounts());
-        let total_after = arith.sum(amounts.iter().copied())?;
         rounds.push(RoundOutcome {
-            name: round.name.clone(),
+            name: Arc::clone(&round.name),
             pre_money: figures.pre_money,
             post_money: figures.post_money,
             amount: figures.amount,
@@ -76,6 +78,7 @@ pub fn evaluate(scenario: &Scenario) -> Result<Outcome, EngineError> {
             holder_info: Arc::clone(&no_names),
             total_before: shares.then_some(total_before),
             total_after: shares.then_some(total_after),
+            amount_after: total_after,
         });
         total_before = total_after;
         if exit_after == Some(index) {

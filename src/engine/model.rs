@@ -4,6 +4,7 @@
 //! so that an error found while computing can point back at the offending line.
 
 use rust_decimal::Decimal;
+use std::sync::Arc;
 
 /// Byte range in the scenario source. The engine only carries it back in errors.
 pub type Span = std::ops::Range<usize>;
@@ -62,9 +63,9 @@ impl HolderKind {
 /// A line of the cap table before the first round.
 #[derive(Clone, Debug)]
 pub struct Holder {
-    pub name: String,
+    pub name: Arc<str>,
     pub kind: HolderKind,
-    pub class: String,
+    pub class: Arc<str>,
     /// Shares in share mode; a fraction of the company (0.26) in percent mode.
     pub amount: Decimal,
     pub strike: Option<Decimal>,
@@ -93,7 +94,7 @@ pub enum TrancheAmount {
 
 #[derive(Clone, Debug)]
 pub struct Tranche {
-    pub investor: String,
+    pub investor: Arc<str>,
     pub amount: TrancheAmount,
     pub label: Option<String>,
     pub span: Span,
@@ -153,7 +154,7 @@ impl Default for ClassTerms {
 /// A preferred class held before the first round (`[[class]]`).
 #[derive(Clone, Debug)]
 pub struct ClassDef {
-    pub name: String,
+    pub name: Arc<str>,
     /// Issue price per share (share mode); the preference is shares × this × multiple.
     pub original_price: Option<Decimal>,
     pub terms: ClassTerms,
@@ -198,7 +199,7 @@ pub enum SafeKind {
 
 #[derive(Clone, Debug)]
 pub struct Safe {
-    pub investor: String,
+    pub investor: Arc<str>,
     pub amount: Decimal,
     pub cap: Option<Decimal>,
     pub discount: Option<Decimal>,
@@ -223,7 +224,7 @@ pub enum CapBasis {
 
 #[derive(Clone, Debug)]
 pub struct Note {
-    pub investor: String,
+    pub investor: Arc<str>,
     pub principal: Decimal,
     /// Simple annual rate, actual/365.
     pub interest: Decimal,
@@ -237,7 +238,7 @@ pub struct Note {
 
 #[derive(Clone, Debug)]
 pub struct Round {
-    pub name: String,
+    pub name: Arc<str>,
     pub date: Option<Date>,
     pub conversion_method: ConversionMethod,
     /// Terms of the class this round creates.
@@ -246,7 +247,7 @@ pub struct Round {
     pub valuation_span: Span,
     /// Total new money, if written; otherwise the sum of the tranches.
     pub amount: Option<Decimal>,
-    pub class: String,
+    pub class: Arc<str>,
     pub tranches: Vec<Tranche>,
     pub pool: Option<PoolTopUp>,
     pub pool_timing: PoolTiming,

@@ -14,7 +14,7 @@ pub struct Outcome {
     /// Every holder, in order of first appearance (the final table's order).
     pub holders: Arc<[HolderInfo]>,
     /// As-converted amounts before the first round (the first holders, in order).
-    pub initial: Arc<Vec<Decimal>>,
+    pub initial: Arc<[Decimal]>,
     pub rounds: Vec<RoundOutcome>,
     /// The post-money valuation the final values are taken at (the last round's, if any).
     pub final_post_money: Option<Decimal>,
@@ -87,38 +87,70 @@ pub struct Breakpoint {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct HolderInfo {
-    pub name: String,
+    pub name: Arc<str>,
     pub kind: HolderKind,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct RoundOutcome {
-    pub name: String,
+    pub name: Arc<str>,
     pub pre_money: Decimal,
     pub post_money: Decimal,
     pub amount: Decimal,
     pub price: Option<Decimal>,
     pub pool_increase: Option<Decimal>,
     pub new_shares: Option<Decimal>,
-    pub conversions: Vec<ConversionRow>,
-    pub tranches: Vec<TrancheRow>,
+    /// The safes and notes converting here; rows with ownership are derived on demand
+    /// (`conversion_rows`).
+    pub conversions: Vec<Conversion>,
+    /// The new money, one per tranche; rows derived by `tranche_rows`.
+    pub tranches: Vec<Purchase>,
     /// Anti-dilution adjustments this round triggered.
     pub adjustments: Vec<Adjustment>,
     pub mode: Mode,
     /// Every holder's as-converted amount before and after the round (shares, or value
     /// units in percent mode), in holder order; shared with the neighbouring rounds.
-    pub amounts_before: Arc<Vec<Decimal>>,
-    pub amounts: Arc<Vec<Decimal>>,
+    pub amounts_before: Arc<[Decimal]>,
+    pub amounts: Arc<[Decimal]>,
     /// The names and kinds behind the amounts (shared by every round).
     pub holder_info: Arc<[HolderInfo]>,
     /// Fully diluted shares before and after (share mode).
     pub total_before: Option<Decimal>,
     pub total_after: Option<Decimal>,
+    /// The sum of `amounts` (shares, or value units in percent mode): what ownership
+    /// after the round is measured against.
+    pub amount_after: Decimal,
+}
+
+/// A tranche's purchase as computed: the row adds ownership and the implied valuation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Purchase {
+    /// The investor's index in `holder_info`.
+    pub holder: usize,
+    pub label: Option<String>,
+    pub amount: Decimal,
+    /// Shares bought (value units in percent mode).
+    pub shares: Decimal,
+}
+
+/// A safe or note's conversion as computed; `ConversionRow` is derived from it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Conversion {
+    /// "safe" or "note".
+    pub instrument: &'static str,
+    /// The investor's index in `holder_info`.
+    pub holder: usize,
+    pub amount: Decimal,
+    /// The conversion price (a price per value unit in percent mode, not reported).
+    pub price: Decimal,
+    pub shares: Decimal,
+    /// What set the price: cap, discount, price, fixed or mfn.
+    pub term: &'static str,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct TrancheRow {
-    pub investor: String,
+    pub investor: Arc<str>,
     pub label: Option<String>,
     pub amount: Decimal,
     pub shares: Option<Decimal>,
@@ -143,14 +175,14 @@ pub struct Adjustment {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConversionRow {
     /// "safe" or "note".
-    pub instrument: String,
-    pub investor: String,
+    pub instrument: &'static str,
+    pub investor: Arc<str>,
     /// The amount converted: a note's principal plus accrued interest.
     pub amount: Decimal,
     pub price: Option<Decimal>,
     pub shares: Option<Decimal>,
     /// What set the price: cap, discount, price, fixed or mfn.
-    pub term: String,
+    pub term: &'static str,
     /// The fraction of the post-money company the conversion holds.
     pub ownership: Decimal,
     pub implied_post_money: Option<Decimal>,

@@ -10,10 +10,11 @@ use super::conversion::{CapBase, Convertible};
 use super::error::{figure, EngineError};
 use super::model::{ClassTerms, ConversionMethod, HolderKind, PoolTiming, PoolTopUp, Round, Rounding, Valuation};
 use super::option_pool;
-use super::outcome::{Adjustment, ConversionRow, TrancheRow};
+use super::outcome::{Adjustment, Conversion, Purchase as Bought};
 use super::solver::{self, Inputs, PoolRule, Pricing, Solution, Term};
 use super::tranches::{self, Purchase};
 use rust_decimal::Decimal;
+use std::sync::Arc;
 
 /// The round-level figures; holder rows are built by the caller from the updated table.
 pub struct RoundFigures {
@@ -23,8 +24,8 @@ pub struct RoundFigures {
     pub price: Decimal,
     pub pool_increase: Option<Decimal>,
     pub new_shares: Decimal,
-    pub conversions: Vec<ConversionRow>,
-    pub tranches: Vec<TrancheRow>,
+    pub conversions: Vec<Conversion>,
+    pub tranches: Vec<Bought>,
     pub adjustments: Vec<Adjustment>,
 }
 
@@ -119,35 +120,26 @@ pub fn apply(
                 .with_hint("raise `price_decimals` in [rounding]"),
         );
     }
-    let conversions = convert(&inputs, &solution, price, rounding, arith)?;
+    let mut conversions = convert(&inputs, &solution, price, rounding, arith)?;
     let conversion_shares = arith.sum(conversions.iter().map(|c| c.shares))?;
-    if !conversions.is_empty() {
-        // Converted safes and notes form shadow series: one class per conversion price,
-        // preferred for the amount converted (1x), with that price as its original price
-        // so the round's anti-dilution protects it from there (YC "Safe Preferred Stock").
-        // Participation and seniority follow the round's class.
-        let terms = ClassTerms {
-            preference: Decimal::ONE,
-            ..round.terms
-        };
-        let mut prices: Vec<Decimal> = conversions.iter().map(|c| c.price).collect();
-        prices.sort();
-        prices.dedup();
-        for c in &conversions {
-            let name = if prices.len() == 1 {
-                format!("{} (conversion)", round.class)
-            } else {
-                format!("{} (conversion at {})", round.class, c.price.normalize())
-            };
-            let class = table.class_of(&name, true, terms);
-            if protect && table.classes[class].original_price.is_none() {
-                table.classes[class].original_price = Some(c.price);
-                table.classes[class].conversion_price = Some(c.price);
-            }
-            let i = table.position_of(c.investor, HolderKind::Preferred);
-            table.add(i, class, c.shares, arith)?;
-            table.classes[class].invested = arith.add(table.classes[class].invested, c.amount)?;
+    // Converted safes and notes form shadow series: one class per conversion price,
+    // preferred for the amount converted (1x), with that price as its original price so
+    // the round's anti-dilution protects it from there (YC "Safe Preferred Stock").
+    // Participation and seniority follow the round's class.
+    let terms = ClassTerms {
+        preference: Decimal::ONE,
+        ..round.terms
+    };
+    let several_prices = conversions.iter().any(|c| c.price != conversions[0].price);
+    for (c, conv) in conversions.iter_mut().zip(convertibles) {
+        let class = table.conversion_class_of(&round.class, several_prices.then_some(c.price), terms);
+        if protect && table.classes[class].original_price.is_none() {
+            table.classes[class].original_price = Some(c.price);
+            table.classes[class].conversion_price = Some(c.price);
         }
+        c.holder = table.position_of(conv.investor, HolderKind::Preferred);
+        table.add(c.holder, class, c.shares, arith)?;
+        table.classes[class].invested = arith.add(table.classes[class].invested, c.amount)?;
     }
 
     // New money: pro rata rights are measured against F + S, after conversion.
@@ -219,11 +211,12 @@ pub fn apply(
     if !pool_increase.is_zero() {
         let i = match table.pool() {
             Some(i) => i,
-            None => table.position_of("Option pool", HolderKind::Pool),
+            None => table.position_of(&Arc::from("Option pool"), HolderKind::Pool),
         };
-        let class = match table.positions[i].holdings.first() {
-            Some(h) => h.class,
-            None => table.class_of("Common", false, Default::default()),
+        let class = match (table.positions[i].holdings.first(), table.find_class("Common")) {
+            (Some(h), _) => h.class,
+            (None, Some(common)) => common,
+            (None, None) => table.class_of(&Arc::from("Common"), false, Default::default()),
         };
         table.add(i, class, pool_increase, arith)?;
     }
@@ -233,19 +226,12 @@ pub fn apply(
         table.classes[class].conversion_price = Some(price);
     }
     table.classes[class].invested = arith.add(table.classes[class].invested, total)?;
-    buy(table, class, &purchases, &shares, arith)?;
+    let tranches = buy(table, class, &purchases, &shares, arith)?;
     let adjustments = if protect {
         anti_dilution::adjust(table, class, price, fully_diluted, total, new_shares, arith)?
     } else {
         Vec::new()
     };
-
-    let total_after = arith.sum(table.positions.iter().map(|p| p.amount))?;
-    let tranches = tranche_rows(&purchases, &shares, total_after, arith)?;
-    let conversions = conversions
-        .into_iter()
-        .map(|c| c.row(total_after, arith))
-        .collect::<Result<Vec<_>, _>>()?;
     Ok(RoundFigures {
         pre_money,
         post_money,
@@ -259,37 +245,6 @@ pub fn apply(
     })
 }
 
-/// A conversion with its rounded share count, before ownership is known.
-struct Converted<'s> {
-    instrument: &'static str,
-    investor: &'s str,
-    amount: Decimal,
-    price: Decimal,
-    shares: Decimal,
-    term: &'static str,
-}
-
-impl Converted<'_> {
-    fn row(self, total_after: Decimal, arith: Arith) -> Result<ConversionRow, EngineError> {
-        let ownership = arith.div(self.shares, total_after)?;
-        let implied_post_money = if self.shares.is_zero() {
-            None
-        } else {
-            Some(arith.div(arith.mul(self.amount, total_after)?, self.shares)?)
-        };
-        Ok(ConversionRow {
-            instrument: self.instrument.to_string(),
-            investor: self.investor.to_string(),
-            amount: self.amount,
-            price: Some(self.price),
-            shares: Some(self.shares),
-            term: self.term.to_string(),
-            ownership,
-            implied_post_money,
-        })
-    }
-}
-
 /// Shares for each converting instrument at its solved term, rounded once.
 ///
 /// Instruments priced per share (a pre-money cap, a note's cap, the discount, the round
@@ -298,13 +253,13 @@ impl Converted<'_> {
 /// price rounding (YC's defining identity), where C is the Company Capitalization made of
 /// the shares actually issued: C = (F + S_other) / (1 − σ), σ summing amount/cap and f
 /// over those safes. Without rounding, C is the solver's exact capitalization.
-fn convert<'s>(
-    inputs: &Inputs<'_, 's>,
+fn convert(
+    inputs: &Inputs<'_, '_>,
     sol: &Solution,
     price: Decimal,
     rounding: &Rounding,
     a: Arith,
-) -> Result<Vec<Converted<'s>>, EngineError> {
+) -> Result<Vec<Conversion>, EngineError> {
     let rule = rounding.conversion_shares;
     let on_capitalization = |term: &Term, conv: &Convertible| {
         matches!(
@@ -398,9 +353,10 @@ fn convert<'s>(
             Term::Discount => "discount",
             Term::Price => "price",
         };
-        out.push(Converted {
+        out.push(Conversion {
             instrument: conv.instrument,
-            investor: conv.investor,
+            // Set when the investor's position is found.
+            holder: 0,
             amount: conv.amount,
             price: conversion_price,
             shares,
@@ -417,41 +373,17 @@ fn buy(
     purchases: &[Purchase],
     shares: &[Decimal],
     arith: Arith,
-) -> Result<(), EngineError> {
+) -> Result<Vec<Bought>, EngineError> {
+    let mut bought = Vec::with_capacity(purchases.len());
     for (p, &n) in purchases.iter().zip(shares) {
-        let i = table.position_of(&p.tranche.investor, HolderKind::Preferred);
-        table.add(i, class, n, arith)?;
+        let holder = table.position_of(&p.tranche.investor, HolderKind::Preferred);
+        table.add(holder, class, n, arith)?;
+        bought.push(Bought {
+            holder,
+            label: p.tranche.label.clone(),
+            amount: p.amount,
+            shares: n,
+        });
     }
-    Ok(())
-}
-
-/// One row per tranche: ownership bought is its shares over the post-money total, and
-/// the implied post-money is amount / ownership.
-pub fn tranche_rows(
-    purchases: &[Purchase],
-    shares: &[Decimal],
-    total_after: Decimal,
-    arith: Arith,
-) -> Result<Vec<TrancheRow>, EngineError> {
-    purchases
-        .iter()
-        .zip(shares)
-        .map(|(p, &held)| {
-            let ownership = arith.div(held, total_after)?;
-            // amount / ownership, as amount × total / shares to avoid a rounded fraction.
-            let implied_post_money = if held.is_zero() {
-                None
-            } else {
-                Some(arith.div(arith.mul(p.amount, total_after)?, held)?)
-            };
-            Ok(TrancheRow {
-                investor: p.tranche.investor.clone(),
-                label: p.tranche.label.clone(),
-                amount: p.amount,
-                shares: Some(held),
-                ownership,
-                implied_post_money,
-            })
-        })
-        .collect()
+    Ok(bought)
 }

@@ -222,7 +222,7 @@ impl<'t> Waterfall<'t> {
             .map(|p| invested_by(&w.table, p, a))
             .collect::<Result<_, _>>()?;
         w.distribution = Arc::new(Distribution {
-            names: w.table.positions.iter().map(|p| p.name.clone()).collect(),
+            names: w.table.positions.iter().map(|p| p.name.to_string()).collect(),
             holdings: w.holdings.clone(),
             invested,
             decimals: w.distribution.decimals,
@@ -338,7 +338,7 @@ impl<'t> Waterfall<'t> {
             };
             if let Some(class) = c.class {
                 classes.push(ClassPayout {
-                    class: self.table.classes[class].name.clone(),
+                    class: self.table.classes[class].name.to_string(),
                     amount: paid,
                     per_share,
                     converted: converted.unwrap_or(false),
@@ -407,7 +407,7 @@ impl<'t> Waterfall<'t> {
 
     fn class_name(&self, c: &Claim) -> String {
         match c.class {
-            Some(i) => self.table.classes[i].name.clone(),
+            Some(i) => self.table.classes[i].name.to_string(),
             None => format!("options at {}", c.strike.normalize()),
         }
     }
@@ -449,7 +449,7 @@ fn with_safes(table: &CapTable, safes: &[&Safe], a: Arith) -> Result<CapTable, E
             (None, None, _) => Decimal::ZERO,
         };
         let class = out.class_of(
-            &format!("Safe of {} (not converted)", s.investor),
+            &Arc::from(format!("Safe of {} (not converted)", s.investor)),
             true,
             ClassTerms::default(),
         );

@@ -236,14 +236,14 @@ fn conversion_grid(r: &RoundOutcome, mode: Mode, symbol: &str) -> Grid {
     }
     header.extend(["Ownership", "Implied post-money"]);
     let rows = r
-        .conversions
-        .iter()
+        .conversion_rows()
+        .into_iter()
         .map(|c| {
             let mut row = vec![
-                c.instrument.clone(),
-                c.investor.clone(),
+                c.instrument.to_string(),
+                c.investor.to_string(),
                 format::money(c.amount, symbol),
-                c.term.clone(),
+                c.term.to_string(),
             ];
             if shares {
                 row.push(c.price.map(|p| format::price(p, symbol)).unwrap_or_default());
@@ -305,12 +305,12 @@ fn tranche_grid(r: &RoundOutcome, mode: Mode, symbol: &str) -> Grid {
     }
     header.extend(["Ownership bought", "Implied post-money"]);
     let rows = r
-        .tranches
-        .iter()
+        .tranche_rows()
+        .into_iter()
         .map(|t| {
             let mut row = vec![
-                t.investor.clone(),
-                t.label.clone().unwrap_or_default(),
+                t.investor.to_string(),
+                t.label.unwrap_or_default(),
                 format::money(t.amount, symbol),
             ];
             if shares {

@@ -204,8 +204,8 @@ fn round(j: &mut Json, r: &RoundOutcome) -> io::Result<()> {
     j.field_opt_num("price", r.price)?;
     j.field_opt_num("pool_increase", r.pool_increase)?;
     j.field_opt_num("new_shares", r.new_shares)?;
-    j.field_array("conversions", &r.conversions, |j, c| conversion(j, c))?;
-    j.field_array("tranches", &r.tranches, |j, t| tranche(j, t))?;
+    j.field_array("conversions", &r.conversion_rows(), |j, c| conversion(j, c))?;
+    j.field_array("tranches", &r.tranche_rows(), |j, t| tranche(j, t))?;
     // Derived one round at a time and dropped after writing.
     j.field_array("holders", &r.holders(), |j, h| holder(j, h))?;
     j.field_array("adjustments", &r.adjustments, |j, a| {
@@ -221,12 +221,12 @@ fn round(j: &mut Json, r: &RoundOutcome) -> io::Result<()> {
 
 fn conversion(j: &mut Json, c: &ConversionRow) -> io::Result<()> {
     j.open(b"{")?;
-    j.field_str("instrument", &c.instrument)?;
+    j.field_str("instrument", c.instrument)?;
     j.field_str("investor", &c.investor)?;
     j.field_num("amount", c.amount)?;
     j.field_opt_num("price", c.price)?;
     j.field_opt_num("shares", c.shares)?;
-    j.field_str("term", &c.term)?;
+    j.field_str("term", c.term)?;
     j.field_num("ownership", c.ownership)?;
     j.field_opt_num("implied_post_money", c.implied_post_money)?;
     j.close(b"}")

@@ -90,7 +90,7 @@ pub fn read(top: &Table, p: &mut Problems) -> Vec<ClassDef> {
         let terms = terms(&t, p);
         if let Some((name, _)) = name {
             out.push(ClassDef {
-                name,
+                name: name.into(),
                 original_price,
                 terms,
                 span,

@@ -142,7 +142,7 @@ pub fn read_safes(top: &Table, rounds: &RoundNames, p: &mut Problems) -> Vec<Saf
         let converts_at = rounds.resolve(&t, p);
         if let (Some((investor, _)), Some(amount), Some(kind)) = (investor, amount, kind) {
             out.push(Safe {
-                investor,
+                investor: investor.into(),
                 amount,
                 cap,
                 discount,
@@ -201,7 +201,7 @@ pub fn read_notes(top: &Table, rounds: &RoundNames, p: &mut Problems) -> Vec<Not
         let converts_at = rounds.resolve(&t, p);
         if let (Some((investor, _)), Some(principal), Some(cap_basis)) = (investor, principal, cap_basis) {
             out.push(Note {
-                investor,
+                investor: investor.into(),
                 principal,
                 interest,
                 issued,

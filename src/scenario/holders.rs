@@ -97,9 +97,9 @@ pub fn read(top: &Table, p: &mut Problems) -> (Mode, Vec<Holder>) {
         };
         if let (Some((name, _)), Some(kind), Some(amount)) = (name, kind, amount) {
             holders.push(Holder {
-                name,
+                name: name.into(),
                 kind,
-                class,
+                class: class.into(),
                 amount,
                 strike,
                 span: span.clone(),

@@ -332,13 +332,13 @@ fn pool_never_invests(
     let pools: Vec<&str> = holders
         .iter()
         .filter(|h| h.kind == HolderKind::Pool)
-        .map(|h| h.name.as_str())
+        .map(|h| &*h.name)
         .collect();
     let investors = rounds
         .iter()
-        .flat_map(|r| r.tranches.iter().map(|t| (t.investor.as_str(), &t.span)))
-        .chain(safes.iter().map(|s| (s.investor.as_str(), &s.span)))
-        .chain(notes.iter().map(|n| (n.investor.as_str(), &n.span)));
+        .flat_map(|r| r.tranches.iter().map(|t| (&*t.investor, &t.span)))
+        .chain(safes.iter().map(|s| (&*s.investor, &s.span)))
+        .chain(notes.iter().map(|n| (&*n.investor, &n.span)));
     for (investor, span) in investors {
         if pools.contains(&investor) {
             p.at(

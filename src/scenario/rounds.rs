@@ -98,7 +98,7 @@ pub fn read(top: &Table, mode: Mode, converting: &HashSet<String>, p: &mut Probl
             if let (Some(a), Some((n, _))) = (amount, &name) {
                 // A round written with a total only is bought by one anonymous investor.
                 tranches.push(Tranche {
-                    investor: format!("{n} investors"),
+                    investor: format!("{n} investors").into(),
                     amount: TrancheAmount::Fixed(a),
                     label: None,
                     span: span.clone(),
@@ -118,8 +118,8 @@ pub fn read(top: &Table, mode: Mode, converting: &HashSet<String>, p: &mut Probl
                 date,
                 conversion_method,
                 terms,
-                class: class.unwrap_or_else(|| name.clone()),
-                name,
+                class: class.unwrap_or_else(|| name.clone()).into(),
+                name: name.into(),
                 valuation,
                 valuation_span,
                 amount,
@@ -298,7 +298,7 @@ fn tranches(t: &Table, has_amount: bool, p: &mut Problems) -> Vec<Tranche> {
         };
         if let (Some((investor, _)), Some(amount)) = (investor, amount) {
             out.push(Tranche {
-                investor,
+                investor: investor.into(),
                 amount,
                 label,
                 span,

@@ -79,7 +79,7 @@ impl Figure {
             }
             Figure::Round { metric, round } => {
                 let r = match round {
-                    Some(name) => outcome.rounds.iter().find(|r| r.name == *name)?,
+                    Some(name) => outcome.rounds.iter().find(|r| *r.name == **name)?,
                     None => outcome.rounds.last()?,
                 };
                 match metric {

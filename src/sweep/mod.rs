@@ -281,8 +281,8 @@ impl Figures {
                 for (i, name) in holders.iter().enumerate() {
                     // Holders usually keep their positions: look there first.
                     let found = match outcome.holders.get(i) {
-                        Some(h) if h.name == *name => Some(i),
-                        _ => outcome.holders.iter().position(|h| h.name == *name),
+                        Some(h) if *h.name == **name => Some(i),
+                        _ => outcome.holders.iter().position(|h| *h.name == **name),
                     };
                     row.push(found.and_then(|k| ownership.get(k).copied()));
                 }
@@ -561,11 +561,11 @@ fn check_figure(f: &Figure, holders: &[String], doc: &Document) -> Result<(), Sw
             f.key(),
             known(&mut holders.iter().map(String::as_str))
         ))),
-        Figure::Round { round: Some(r), .. } if !doc.scenario.rounds.iter().any(|x| x.name == *r) => {
+        Figure::Round { round: Some(r), .. } if !doc.scenario.rounds.iter().any(|x| *x.name == **r) => {
             Err(SweepError::Usage(format!(
                 "--metric {}: there is no round \"{r}\"; the rounds are {}",
                 f.key(),
-                known(&mut doc.scenario.rounds.iter().map(|x| x.name.as_str()))
+                known(&mut doc.scenario.rounds.iter().map(|x| &*x.name))
             )))
         }
         Figure::Round { round: None, .. } if doc.scenario.rounds.is_empty() => Err(SweepError::Usage(format!(

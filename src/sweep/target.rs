@@ -45,7 +45,7 @@ pub fn resolve(scenario: &Scenario, steps: &[Step], kind: Kind) -> Option<Target
     }
     let round = match round_selector {
         Step::Index(i) => (*i < scenario.rounds.len()).then_some(*i)?,
-        Step::Named(name) => one(scenario.rounds.iter().map(|r| r.name == *name))?,
+        Step::Named(name) => one(scenario.rounds.iter().map(|r| *r.name == **name))?,
         Step::Key(_) => return None,
     };
     let r = &scenario.rounds[round];
@@ -82,7 +82,7 @@ pub fn resolve(scenario: &Scenario, steps: &[Step], kind: Kind) -> Option<Target
             }
             let tranche = match selector {
                 Step::Index(i) => (*i < r.tranches.len()).then_some(*i)?,
-                Step::Named(name) => one(r.tranches.iter().map(|t| t.investor == *name))?,
+                Step::Named(name) => one(r.tranches.iter().map(|t| *t.investor == **name))?,
                 Step::Key(_) => return None,
             };
             // A pro rata tranche may not have an amount: the loader says so.

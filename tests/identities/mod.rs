@@ -36,7 +36,7 @@ fn sold_sets_the_post_money() {
         let round = &outcome.rounds[0];
         assert_eq!(round.post_money, dec!(25_000_000));
         assert_eq!(round.pre_money, dec!(20_000_000));
-        assert_eq!(round.tranches[0].ownership, dec!(0.2));
+        assert_eq!(round.tranche_rows()[0].ownership, dec!(0.2));
     }
 }
 
@@ -199,7 +199,7 @@ proptest! {
             let after = shares_of(&r.holders(), false);
             let added = r.new_shares.unwrap() + r.pool_increase.unwrap_or(Decimal::ZERO);
             prop_assert_eq!(after, before + added, "round {}", r.name);
-            prop_assert_eq!(r.tranches.iter().map(|t| t.shares.unwrap()).sum::<Decimal>(), r.new_shares.unwrap());
+            prop_assert_eq!(r.tranches.iter().map(|t| t.shares).sum::<Decimal>(), r.new_shares.unwrap());
             prop_assert_eq!(r.pre_money + r.amount, r.post_money);
             if let Some(calc::engine::PoolTopUp::Target(t)) = spec.pool {
                 let pool: Decimal = r.holders().iter().filter(|h| h.kind == HolderKind::Pool).map(|h| h.shares_after.unwrap()).sum();

@@ -248,7 +248,7 @@ fn yc_quick_start_ownership_on_a_post_money_valuation() {
             amount = "{amount}"
             "#
         ));
-        let bought = outcome.rounds[0].tranches[0].ownership;
+        let bought = outcome.rounds[0].tranche_rows()[0].ownership;
         assert_eq!(percent(bought, 4), published, "{amount}");
     }
 }
@@ -269,7 +269,7 @@ fn one_seventh_and_half_the_company() {
         amount = "1M"
         "#,
     );
-    let bought = seventh.rounds[0].tranches[0].ownership;
+    let bought = seventh.rounds[0].tranche_rows()[0].ownership;
     assert_eq!(percent(bought, 2), dec!(14.29));
     assert_eq!(seventh.rounds[0].new_shares, Some(dec!(1_000_000)));
 
@@ -287,5 +287,5 @@ fn one_seventh_and_half_the_company() {
     );
     assert_eq!(half.rounds[0].post_money, dec!(20_000_000));
     assert_eq!(half.rounds[0].pre_money, dec!(10_000_000));
-    assert_eq!(half.rounds[0].tranches[0].ownership, dec!(0.5));
+    assert_eq!(half.rounds[0].tranche_rows()[0].ownership, dec!(0.5));
 }
