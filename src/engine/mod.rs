@@ -50,16 +50,11 @@ pub fn evaluate(scenario: &Scenario) -> Result<Outcome, EngineError> {
         let figures = priced_round::apply(&mut table, round, &rounding, &convertibles, shares)?;
         let amounts = table.amounts();
         let total_after = arith.sum(amounts.iter().copied())?;
-        // Rows divide by the total lazily: check here, once, that their products fit.
-        for (amount, held) in figures
-            .conversions
-            .iter()
-            .map(|c| (c.amount, c.shares))
-            .chain(figures.tranches.iter().map(|t| (t.amount, t.shares)))
-        {
-            if !held.is_zero() {
-                arith.div(arith.mul(amount, total_after)?, held)?;
-            }
+        // Rows are derived later as amount × total / shares: refuse here, as computing
+        // them eagerly did, a product that does not fit.
+        let bought = figures.conversions.iter().map(|c| c.amount);
+        for amount in bought.chain(figures.tranches.iter().map(|t| t.amount)) {
+            arith.mul(amount, total_after)?;
         }
         rounds.push(RoundOutcome {
             name: Arc::clone(&round.name),

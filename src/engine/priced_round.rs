@@ -270,22 +270,19 @@ fn convert(
     // Per-share prices first; the capitalization-based conversions wait for C.
     let mut priced: Vec<Option<(Decimal, Decimal)>> = Vec::with_capacity(inputs.convertibles.len());
     let mut others = Decimal::ZERO;
-    let mut sigma = Decimal::ZERO;
+    // σ: what the solver summed over these same instruments for this regime.
+    let sigma = sol.sigma;
     for (conv, term) in inputs.convertibles.iter().zip(&sol.terms) {
         if on_capitalization(term, conv) {
-            sigma = a.add(
-                sigma,
-                match (conv.fixed, conv.cap) {
-                    (Some(f), _) => f,
-                    (None, Some((cap, _))) => a.div(conv.amount, cap)?,
-                    (None, None) => Decimal::ZERO,
-                },
-            )?;
             priced.push(None);
             continue;
         }
         let conversion_price = match term {
-            Term::Cap => rounding.price(solver::prices(inputs, conv, sol, a)?.cap.unwrap_or(price)),
+            Term::Cap => rounding.price(
+                solver::prices(inputs, conv, sol.price, sol.capitalization, sol.pool_increase, a)?
+                    .cap
+                    .unwrap_or(price),
+            ),
             Term::Discount => {
                 let d = conv.discount.unwrap_or_default();
                 rounding.price(a.mul(price, a.sub(Decimal::ONE, d)?)?)

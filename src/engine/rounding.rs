@@ -23,19 +23,71 @@ impl Rounding {
 /// A computed count this close to a whole number is that whole number: decimal division
 /// keeps 28 significant digits, so 100,000 / 0.7272…727 comes out as 137,499.99…9
 /// where the exact quotient is 137,500, and rounding down would lose a share.
-const SNAP: Decimal = Decimal::from_parts(1, 0, 0, false, 12);
+/// (10^-12, as a number of decimal places.)
+const SNAP_PLACES: u32 = 12;
+
+/// 10^0 … 10^28: a Decimal's scale is at most 28.
+const POWERS_OF_TEN: [u128; 29] = {
+    let mut p = [1u128; 29];
+    let mut i = 1;
+    while i < 29 {
+        p[i] = p[i - 1] * 10;
+        i += 1;
+    }
+    p
+};
 
 impl ShareRounding {
+    /// Rounds a count to whole shares per the rule, snapping noise below 10^-12 first.
     pub fn apply(self, exact: Decimal) -> Decimal {
-        let whole = exact.round();
-        let exact = if (exact - whole).abs() < SNAP { whole } else { exact };
-        let strategy = match self {
-            ShareRounding::None => return exact.normalize(),
-            ShareRounding::Down => RoundingStrategy::ToZero,
-            ShareRounding::Up => RoundingStrategy::AwayFromZero,
-            ShareRounding::Nearest => RoundingStrategy::MidpointAwayFromZero,
+        if self == ShareRounding::None {
+            return snap(exact).normalize();
+        }
+        // The magnitude as whole + fraction / unit, from the mantissa: one integer division
+        // where two decimal roundings would each divide.
+        let scale = exact.scale();
+        let unit = POWERS_OF_TEN[scale.min(28) as usize];
+        let magnitude = exact.mantissa().unsigned_abs();
+        let (mut whole, fraction) = (magnitude / unit, magnitude % unit);
+        let noise = if scale > SNAP_PLACES {
+            POWERS_OF_TEN[(scale - SNAP_PLACES) as usize]
+        } else {
+            0
         };
-        exact.round_dp_with_strategy(0, strategy)
+        let up = if fraction < noise {
+            false
+        } else if unit - fraction < noise {
+            true
+        } else {
+            match self {
+                ShareRounding::Down | ShareRounding::None => false,
+                ShareRounding::Up => fraction > 0,
+                ShareRounding::Nearest => 2 * fraction >= unit,
+            }
+        };
+        if up {
+            whole += 1;
+        }
+        // whole ≤ |exact| + 1 < 2^96 + 1; the one value that could pass is 2^96 itself.
+        let rounded = i128::try_from(whole).map(|w| Decimal::try_from_i128_with_scale(w, 0));
+        match rounded {
+            Ok(Ok(mut d)) => {
+                d.set_sign_negative(exact.is_sign_negative() && whole != 0);
+                d
+            }
+            _ => exact.trunc(),
+        }
+    }
+}
+
+/// `exact`, or the whole number within 10^-12 of it.
+fn snap(exact: Decimal) -> Decimal {
+    let whole = exact.round();
+    let noise = Decimal::from_parts(1, 0, 0, false, SNAP_PLACES);
+    if (exact - whole).abs() < noise {
+        whole
+    } else {
+        exact
     }
 }
 
@@ -72,5 +124,37 @@ mod tests {
         let quotient = dec!(100_000) / (dec!(8_000_000) / dec!(11_000_000));
         assert_eq!(ShareRounding::Down.apply(quotient), dec!(137_500));
         assert_eq!(ShareRounding::Down.apply(dec!(137_499.9)), dec!(137_499));
+        assert_eq!(ShareRounding::Up.apply(dec!(137_500.0000000000001)), dec!(137_500));
+        assert_eq!(ShareRounding::Up.apply(dec!(137_500.000000000001)), dec!(137_501));
+    }
+
+    #[test]
+    fn whole_share_rounding_agrees_with_decimal_rounding() {
+        // Every rule against rust_decimal's own rounding, away from the snapping band.
+        let values = [
+            dec!(0),
+            dec!(0.5),
+            dec!(1.5),
+            dec!(2.5),
+            dec!(-2.5),
+            dec!(-0.4),
+            dec!(956886.9999),
+            dec!(956887.0001),
+            dec!(12345678901234567890.5),
+            dec!(0.0000000001),
+            dec!(79228162514264337593543950335),
+            dec!(-79228162514264337593543950335),
+            dec!(7.9228162514264337593543950335),
+            dec!(1176470.588235294117647058823),
+        ];
+        for v in values {
+            for (rule, strategy) in [
+                (ShareRounding::Down, RoundingStrategy::ToZero),
+                (ShareRounding::Up, RoundingStrategy::AwayFromZero),
+                (ShareRounding::Nearest, RoundingStrategy::MidpointAwayFromZero),
+            ] {
+                assert_eq!(rule.apply(v), v.round_dp_with_strategy(0, strategy), "{rule:?} {v}");
+            }
+        }
     }
 }

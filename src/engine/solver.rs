@@ -69,6 +69,9 @@ pub struct Solution {
     pub conversion_shares: Decimal,
     /// F + S: the post-money safes' Company Capitalization.
     pub capitalization: Decimal,
+    /// σ of the solution's regime: amount/cap over the post-money safes at their cap plus
+    /// the fixed ownerships (their share of the Company Capitalization).
+    pub sigma: Decimal,
     pub terms: Vec<Term>,
 }
 
@@ -80,20 +83,84 @@ const MAX_STEPS: usize = 16;
 const MAX_EXHAUSTIVE: usize = 8;
 
 pub fn solve(inputs: &Inputs, arith: Arith) -> Result<Solution, EngineError> {
+    let mut ratios = Ratios::new(inputs);
     let mut terms: Vec<Term> = inputs.convertibles.iter().map(first_guess).collect();
+    let mut better = Vec::with_capacity(terms.len());
     let mut pool_active = matches!(inputs.pool, PoolRule::Target(_));
     for _ in 0..MAX_STEPS {
-        let Some(candidate) = solve_regime(inputs, &terms, pool_active, arith)? else {
+        let Some(candidate) = solve_regime(inputs, &mut ratios, &terms, pool_active, arith)? else {
             break;
         };
-        let (better_terms, better_pool) = preferred(inputs, &candidate, pool_active, arith)?;
-        if better_terms == terms && better_pool == pool_active {
-            return Ok(candidate);
+        let better_pool = preferred(inputs, &candidate, pool_active, &mut better, arith)?;
+        if better == terms && better_pool == pool_active {
+            return Ok(candidate.with_terms(terms));
         }
-        terms = better_terms;
+        std::mem::swap(&mut terms, &mut better);
         pool_active = better_pool;
     }
-    exhaustive(inputs, arith)
+    exhaustive(inputs, &mut ratios, arith)
+}
+
+/// The ratios each instrument contributes to E3, computed once per round and only when
+/// a regime needs them: amount / cap, and amount / (V′ k) at the price (k = 1) or the
+/// discount (k = 1 − d) when the price is V′ / x.
+struct Ratios {
+    per: Vec<[Option<Decimal>; 3]>,
+}
+
+const CAP: usize = 0;
+const PRICE: usize = 1;
+const DISCOUNT: usize = 2;
+
+impl Ratios {
+    fn new(inputs: &Inputs) -> Self {
+        Ratios {
+            per: vec![[None; 3]; inputs.convertibles.len()],
+        }
+    }
+
+    fn get(
+        &mut self,
+        i: usize,
+        which: usize,
+        compute: impl FnOnce() -> Result<Decimal, EngineError>,
+    ) -> Result<Decimal, EngineError> {
+        match self.per.get(i).and_then(|r| r[which]) {
+            Some(v) => Ok(v),
+            None => {
+                let v = compute()?;
+                if let Some(r) = self.per.get_mut(i) {
+                    r[which] = Some(v);
+                }
+                Ok(v)
+            }
+        }
+    }
+}
+
+/// A solution before its regime's terms are attached (kept out of the search loop so
+/// that trying a regime allocates nothing).
+struct Candidate {
+    price: Decimal,
+    denominator: Decimal,
+    pool_increase: Decimal,
+    conversion_shares: Decimal,
+    capitalization: Decimal,
+    sigma: Decimal,
+}
+
+impl Candidate {
+    fn with_terms(self, terms: Vec<Term>) -> Solution {
+        Solution {
+            price: self.price,
+            denominator: self.denominator,
+            pool_increase: self.pool_increase,
+            conversion_shares: self.conversion_shares,
+            capitalization: self.capitalization,
+            sigma: self.sigma,
+            terms,
+        }
+    }
 }
 
 /// Refuses a round with no solution, at the pool target when nothing converts.
@@ -117,7 +184,7 @@ fn first_guess(c: &Convertible) -> Term {
 }
 
 /// Tries every assignment of terms (and of the pool's need to grow).
-fn exhaustive(inputs: &Inputs, arith: Arith) -> Result<Solution, EngineError> {
+fn exhaustive(inputs: &Inputs, ratios: &mut Ratios, arith: Arith) -> Result<Solution, EngineError> {
     let n = inputs.convertibles.len();
     if n > MAX_EXHAUSTIVE {
         return Err(no_solution(arith).with_hint(format!(
@@ -126,6 +193,7 @@ fn exhaustive(inputs: &Inputs, arith: Arith) -> Result<Solution, EngineError> {
     }
     let options: Vec<Vec<Term>> = inputs.convertibles.iter().map(possible_terms).collect();
     let combos: usize = options.iter().map(Vec::len).product();
+    let mut better = Vec::with_capacity(n);
     for pool_active in [true, false] {
         if pool_active && !matches!(inputs.pool, PoolRule::Target(_)) {
             continue;
@@ -139,9 +207,10 @@ fn exhaustive(inputs: &Inputs, arith: Arith) -> Result<Solution, EngineError> {
                     t
                 })
                 .collect();
-            if let Some(candidate) = solve_regime(inputs, &terms, pool_active, arith)? {
-                let (better_terms, better_pool) = preferred(inputs, &candidate, pool_active, arith)?;
-                if better_pool == pool_active && consistent(inputs, &candidate, &better_terms, arith)? {
+            if let Some(candidate) = solve_regime(inputs, ratios, &terms, pool_active, arith)? {
+                let better_pool = preferred(inputs, &candidate, pool_active, &mut better, arith)?;
+                let candidate = candidate.with_terms(terms);
+                if better_pool == pool_active && consistent(inputs, &candidate, &better, arith)? {
                     return Ok(candidate);
                 }
             }
@@ -175,14 +244,25 @@ fn no_solution(arith: Arith) -> EngineError {
 }
 
 /// Solves the linear system for one regime; `None` if it has no admissible solution.
-fn solve_regime(inputs: &Inputs, terms: &[Term], pool_active: bool, a: Arith) -> Result<Option<Solution>, EngineError> {
+///
+/// E1 gives x = F + P + θS; put into E2 and E3 it leaves two equations in (P, S),
+///   (a₂ₚ + a₂ₓ)·P + (a₂ₛ + θ·a₂ₓ)·S = b₂ − a₂ₓ·F
+///   −(κ + π)·P + (1 − σ − θ·κ)·S = (σ + π + κ)·F + c
+/// solved by Cramer's rule (two divisions; one when P is given).
+fn solve_regime(
+    inputs: &Inputs,
+    ratios: &mut Ratios,
+    terms: &[Term],
+    pool_active: bool,
+    a: Arith,
+) -> Result<Option<Candidate>, EngineError> {
     let f = inputs.fully_diluted;
     let (mut sigma, mut pi, mut kappa, mut c) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
-    for (conv, term) in inputs.convertibles.iter().zip(terms) {
+    for (i, (conv, term)) in inputs.convertibles.iter().zip(terms).enumerate() {
         match (term, conv.cap) {
             (Term::Fixed, _) => sigma = a.add(sigma, conv.fixed.unwrap_or_default())?,
             (Term::Cap, Some((cap, base))) => {
-                let per = a.div(conv.amount, cap)?;
+                let per = ratios.get(i, CAP, || a.div(conv.amount, cap))?;
                 match base {
                     CapBase::Capitalization => sigma = a.add(sigma, per)?,
                     CapBase::PreMoneyWithPool => pi = a.add(pi, per)?,
@@ -192,14 +272,20 @@ fn solve_regime(inputs: &Inputs, terms: &[Term], pool_active: bool, a: Arith) ->
             }
             (Term::Cap, None) => return Ok(None),
             (Term::Price | Term::Discount, _) => {
-                let k = match (term, conv.discount) {
-                    (Term::Discount, Some(d)) => a.sub(Decimal::ONE, d)?,
+                let (k, which) = match (term, conv.discount) {
+                    (Term::Discount, Some(d)) => (a.sub(Decimal::ONE, d)?, DISCOUNT),
                     (Term::Discount, None) => return Ok(None),
-                    _ => Decimal::ONE,
+                    _ => (Decimal::ONE, PRICE),
                 };
-                match inputs.pricing {
-                    Pricing::ByValue(v) => kappa = a.add(kappa, a.div(conv.amount, a.mul(v, k)?)?)?,
-                    Pricing::Fixed(p) => c = a.add(c, a.div(conv.amount, a.mul(p, k)?)?)?,
+                let (v, into_kappa) = match inputs.pricing {
+                    Pricing::ByValue(v) => (v, true),
+                    Pricing::Fixed(p) => (p, false),
+                };
+                let per = ratios.get(i, which, || a.div(conv.amount, a.mul(v, k)?))?;
+                if into_kappa {
+                    kappa = a.add(kappa, per)?;
+                } else {
+                    c = a.add(c, per)?;
                 }
             }
         }
@@ -212,34 +298,46 @@ fn solve_regime(inputs: &Inputs, terms: &[Term], pool_active: bool, a: Arith) ->
     } else {
         Decimal::ZERO
     };
-    let e1 = [Decimal::ONE, -Decimal::ONE, -theta, f];
-    let e2 = match (inputs.pool, pool_active) {
-        (PoolRule::Increase(n), _) => [Decimal::ZERO, Decimal::ONE, Decimal::ZERO, n],
-        (PoolRule::Target(t), true) => {
-            let u = inputs.pool_now;
-            let one_minus_t = a.sub(Decimal::ONE, t)?;
-            match inputs.pricing {
-                Pricing::ByValue(v) => {
-                    let nx = a.mul(t, a.div(inputs.new_money, v)?)?;
-                    [-nx, one_minus_t, -t, a.sub(a.mul(t, f)?, u)?]
-                }
-                Pricing::Fixed(p) => {
-                    let bought = a.div(inputs.new_money, p)?;
-                    [Decimal::ZERO, one_minus_t, -t, a.sub(a.mul(t, a.add(f, bought)?)?, u)?]
-                }
+    // E3 with x substituted: m21·P + m22·S = r2.
+    let m21 = -a.add(kappa, pi)?;
+    let m22 = a.sub(a.sub(Decimal::ONE, sigma)?, a.mul(theta, kappa)?)?;
+    let r2 = a.add(a.mul(a.add(a.add(sigma, pi)?, kappa)?, f)?, c)?;
+    let given_pool = match (inputs.pool, pool_active) {
+        (PoolRule::Increase(n), _) => Some(n),
+        (PoolRule::Target(_), true) => None,
+        _ => Some(Decimal::ZERO),
+    };
+    let (p, s) = match (given_pool, inputs.pool) {
+        (Some(p), _) => {
+            if m22.is_zero() {
+                return Ok(None);
             }
+            (p, a.div(a.sub(r2, a.mul(m21, p)?)?, m22)?)
         }
-        _ => [Decimal::ZERO, Decimal::ONE, Decimal::ZERO, Decimal::ZERO],
+        (None, PoolRule::Target(t)) => {
+            // E2: a2x·x + (1 − t)·P − t·S = b2.
+            let u = inputs.pool_now;
+            let (a2x, b2) = match inputs.pricing {
+                Pricing::ByValue(v) => (-a.mul(t, a.div(inputs.new_money, v)?)?, a.sub(a.mul(t, f)?, u)?),
+                Pricing::Fixed(price) => {
+                    let bought = a.div(inputs.new_money, price)?;
+                    (Decimal::ZERO, a.sub(a.mul(t, a.add(f, bought)?)?, u)?)
+                }
+            };
+            let m11 = a.add(a.sub(Decimal::ONE, t)?, a2x)?;
+            let m12 = a.add(-t, a.mul(theta, a2x)?)?;
+            let r1 = a.sub(b2, a.mul(a2x, f)?)?;
+            let det = a.sub(a.mul(m11, m22)?, a.mul(m12, m21)?)?;
+            if det.is_zero() {
+                return Ok(None);
+            }
+            let p = a.div(a.sub(a.mul(r1, m22)?, a.mul(m12, r2)?)?, det)?;
+            let s = a.div(a.sub(a.mul(m11, r2)?, a.mul(m21, r1)?)?, det)?;
+            (p, s)
+        }
+        (None, _) => return Ok(None),
     };
-    let e3 = [
-        -kappa,
-        -pi,
-        a.sub(Decimal::ONE, sigma)?,
-        a.add(a.mul(a.add(sigma, pi)?, f)?, c)?,
-    ];
-    let Some([x, p, s]) = gauss([e1, e2, e3], a)? else {
-        return Ok(None);
-    };
+    let x = a.add(a.add(f, p)?, a.mul(theta, s)?)?;
     // A negative pool increase is kept: it tells `preferred` the pool needs no top-up.
     if x <= Decimal::ZERO || s.is_sign_negative() && !s.is_zero() {
         return Ok(None);
@@ -248,40 +346,15 @@ fn solve_regime(inputs: &Inputs, terms: &[Term], pool_active: bool, a: Arith) ->
         Pricing::ByValue(v) => a.div(v, x)?,
         Pricing::Fixed(p) => p,
     };
-    Ok(Some(Solution {
+    let s = s.max(Decimal::ZERO);
+    Ok(Some(Candidate {
         price,
         denominator: x,
         pool_increase: p,
-        conversion_shares: s.max(Decimal::ZERO),
-        capitalization: a.add(f, s.max(Decimal::ZERO))?,
-        terms: terms.to_vec(),
+        conversion_shares: s,
+        capitalization: a.add(f, s)?,
+        sigma,
     }))
-}
-
-/// Solves a 3×3 system [a b c | d] by elimination with partial pivoting.
-fn gauss(mut m: [[Decimal; 4]; 3], a: Arith) -> Result<Option<[Decimal; 3]>, EngineError> {
-    for col in 0..3 {
-        let pivot = (col..3).max_by_key(|&r| m[r][col].abs()).unwrap_or(col);
-        if m[pivot][col].is_zero() {
-            return Ok(None);
-        }
-        m.swap(col, pivot);
-        let pivot_row = m[col];
-        for (r, row) in m.iter_mut().enumerate() {
-            if r == col || row[col].is_zero() {
-                continue;
-            }
-            let factor = a.div(row[col], pivot_row[col])?;
-            for k in col..4 {
-                row[k] = a.sub(row[k], a.mul(factor, pivot_row[k])?)?;
-            }
-        }
-    }
-    Ok(Some([
-        a.div(m[0][3], m[0][0])?,
-        a.div(m[1][3], m[1][1])?,
-        a.div(m[2][3], m[2][2])?,
-    ]))
 }
 
 /// The per-share prices an instrument could convert at, given a solution.
@@ -291,16 +364,23 @@ pub struct Prices {
     pub cap: Option<Decimal>,
 }
 
-pub fn prices(inputs: &Inputs, conv: &Convertible, sol: &Solution, a: Arith) -> Result<Prices, EngineError> {
+pub fn prices(
+    inputs: &Inputs,
+    conv: &Convertible,
+    price: Decimal,
+    capitalization: Decimal,
+    pool_increase: Decimal,
+    a: Arith,
+) -> Result<Prices, EngineError> {
     let discount = match conv.discount {
-        Some(d) => Some(a.mul(sol.price, a.sub(Decimal::ONE, d)?)?),
+        Some(d) => Some(a.mul(price, a.sub(Decimal::ONE, d)?)?),
         None => None,
     };
     let cap = match conv.cap {
         Some((cap, base)) => {
             let b = match base {
-                CapBase::Capitalization => sol.capitalization,
-                CapBase::PreMoneyWithPool => a.add(inputs.fully_diluted, sol.pool_increase)?,
+                CapBase::Capitalization => capitalization,
+                CapBase::PreMoneyWithPool => a.add(inputs.fully_diluted, pool_increase)?,
                 CapBase::FullyDiluted => inputs.fully_diluted,
                 CapBase::Outstanding => inputs.outstanding,
             };
@@ -308,23 +388,25 @@ pub fn prices(inputs: &Inputs, conv: &Convertible, sol: &Solution, a: Arith) -> 
         }
         None => None,
     };
-    Ok(Prices {
-        price: sol.price,
-        discount,
-        cap,
-    })
+    Ok(Prices { price, discount, cap })
 }
 
 /// The term each instrument would choose at this solution (cap, then discount, then
-/// price on ties), and whether the pool needs its top-up.
-fn preferred(inputs: &Inputs, sol: &Solution, pool_active: bool, a: Arith) -> Result<(Vec<Term>, bool), EngineError> {
-    let mut terms = Vec::with_capacity(inputs.convertibles.len());
+/// price on ties), written into `terms`, and whether the pool needs its top-up.
+fn preferred(
+    inputs: &Inputs,
+    sol: &Candidate,
+    pool_active: bool,
+    terms: &mut Vec<Term>,
+    a: Arith,
+) -> Result<bool, EngineError> {
+    terms.clear();
     for conv in inputs.convertibles {
         if conv.fixed.is_some() {
             terms.push(Term::Fixed);
             continue;
         }
-        let p = prices(inputs, conv, sol, a)?;
+        let p = prices(inputs, conv, sol.price, sol.capitalization, sol.pool_increase, a)?;
         let mut best = (p.price, Term::Price);
         if let Some(d) = p.discount {
             if d <= best.0 {
@@ -338,7 +420,7 @@ fn preferred(inputs: &Inputs, sol: &Solution, pool_active: bool, a: Arith) -> Re
         }
         terms.push(best.1);
     }
-    let pool = match inputs.pool {
+    Ok(match inputs.pool {
         PoolRule::Target(t) => {
             if pool_active {
                 sol.pool_increase > Decimal::ZERO
@@ -349,8 +431,7 @@ fn preferred(inputs: &Inputs, sol: &Solution, pool_active: bool, a: Arith) -> Re
             }
         }
         _ => false,
-    };
-    Ok((terms, pool))
+    })
 }
 
 /// Whether each assumed term is (one of) the lowest prices at the solution.
@@ -359,7 +440,7 @@ fn consistent(inputs: &Inputs, sol: &Solution, best: &[Term], a: Arith) -> Resul
         if assumed == chosen {
             continue;
         }
-        let p = prices(inputs, conv, sol, a)?;
+        let p = prices(inputs, conv, sol.price, sol.capitalization, sol.pool_increase, a)?;
         let of = |t: &Term| match t {
             Term::Price => Some(p.price),
             Term::Discount => p.discount,
