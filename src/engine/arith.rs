@@ -16,32 +16,45 @@ impl<'a> Arith<'a> {
         Arith { span }
     }
 
+    #[cold]
+    #[inline(never)]
     fn overflow(&self) -> EngineError {
         EngineError::new(self.span, "the numbers here are too large for exact decimal arithmetic")
             .with_hint("exact decimal arithmetic keeps 28 significant digits: use smaller amounts or share counts")
     }
 
+    #[inline]
     pub fn add(&self, a: Decimal, b: Decimal) -> Result<Decimal, EngineError> {
         a.checked_add(b).ok_or_else(|| self.overflow())
     }
 
+    #[inline]
     pub fn sub(&self, a: Decimal, b: Decimal) -> Result<Decimal, EngineError> {
         a.checked_sub(b).ok_or_else(|| self.overflow())
     }
 
+    #[inline]
     pub fn mul(&self, a: Decimal, b: Decimal) -> Result<Decimal, EngineError> {
         a.checked_mul(b).ok_or_else(|| self.overflow())
     }
 
     /// Division; the caller guarantees or checks that `b` is not zero.
+    #[inline]
     pub fn div(&self, a: Decimal, b: Decimal) -> Result<Decimal, EngineError> {
         if b.is_zero() {
-            return Err(EngineError::new(self.span, "this makes a division by zero")
-                .with_hint("check that the table and the round are not empty or zero"));
+            return Err(self.division_by_zero());
         }
         a.checked_div(b).ok_or_else(|| self.overflow())
     }
 
+    #[cold]
+    #[inline(never)]
+    fn division_by_zero(&self) -> EngineError {
+        EngineError::new(self.span, "this makes a division by zero")
+            .with_hint("check that the table and the round are not empty or zero")
+    }
+
+    #[inline]
     pub fn sum(&self, values: impl IntoIterator<Item = Decimal>) -> Result<Decimal, EngineError> {
         values.into_iter().try_fold(Decimal::ZERO, |acc, v| self.add(acc, v))
     }

@@ -377,18 +377,26 @@ pub fn prices(
         None => None,
     };
     let cap = match conv.cap {
-        Some((cap, base)) => {
-            let b = match base {
-                CapBase::Capitalization => capitalization,
-                CapBase::PreMoneyWithPool => a.add(inputs.fully_diluted, pool_increase)?,
-                CapBase::FullyDiluted => inputs.fully_diluted,
-                CapBase::Outstanding => inputs.outstanding,
-            };
-            Some(a.div(cap, b)?)
-        }
+        Some((cap, base)) => Some(a.div(cap, base_of(inputs, base, capitalization, pool_increase, a)?)?),
         None => None,
     };
     Ok(Prices { price, discount, cap })
+}
+
+/// What a cap is divided by at a solution with this capitalization and pool increase.
+fn base_of(
+    inputs: &Inputs,
+    base: CapBase,
+    capitalization: Decimal,
+    pool_increase: Decimal,
+    a: Arith,
+) -> Result<Decimal, EngineError> {
+    Ok(match base {
+        CapBase::Capitalization => capitalization,
+        CapBase::PreMoneyWithPool => a.add(inputs.fully_diluted, pool_increase)?,
+        CapBase::FullyDiluted => inputs.fully_diluted,
+        CapBase::Outstanding => inputs.outstanding,
+    })
 }
 
 /// The term each instrument would choose at this solution (cap, then discount, then
@@ -401,21 +409,54 @@ fn preferred(
     a: Arith,
 ) -> Result<bool, EngineError> {
     terms.clear();
+    // The round price as num / den: V′ / x, or the given price over 1.
+    let (num, den) = match inputs.pricing {
+        Pricing::ByValue(v) => (v, sol.denominator),
+        Pricing::Fixed(p) => (p, Decimal::ONE),
+    };
+    // num × C, shared by every post-money cap (the common case: one multiplication).
+    let mut num_capitalization = None;
     for conv in inputs.convertibles {
         if conv.fixed.is_some() {
             terms.push(Term::Fixed);
             continue;
         }
-        let p = prices(inputs, conv, sol.price, sol.capitalization, sol.pool_increase, a)?;
-        let mut best = (p.price, Term::Price);
-        if let Some(d) = p.discount {
-            if d <= best.0 {
-                best = (d, Term::Discount);
+        // The discount price is below the price whenever there is a discount (d ≥ 0);
+        // ties go to the discount.
+        let discount = match conv.discount {
+            Some(d) => Some(a.sub(Decimal::ONE, d)?),
+            None => None,
+        };
+        let mut best = match discount {
+            Some(k) if a.mul(sol.price, k)? <= sol.price => (Some(k), Term::Discount),
+            _ => (None, Term::Price),
+        };
+        if let Some((cap, base)) = conv.cap {
+            // cap / b ≤ (num / den) × k, cross-multiplied (no division): cap × den ≤ num × b × k.
+            let b = base_of(inputs, base, sol.capitalization, sol.pool_increase, a)?;
+            let num_b = match (base, num_capitalization) {
+                (CapBase::Capitalization, Some(nb)) => Some(nb),
+                _ => num.checked_mul(b),
+            };
+            if base == CapBase::Capitalization {
+                num_capitalization = num_b;
             }
-        }
-        if let Some(c) = p.cap {
-            if c <= best.0 {
-                best = (c, Term::Cap);
+            let rhs = match (num_b, best.0) {
+                (Some(nb), Some(k)) => nb.checked_mul(k),
+                (nb, None) => nb,
+                (None, Some(_)) => None,
+            };
+            let cap_lowest = match (cap.checked_mul(den), rhs) {
+                (Some(lhs), Some(rhs)) => lhs <= rhs,
+                // Too large to cross-multiply: compare the prices themselves.
+                _ => {
+                    let p = prices(inputs, conv, sol.price, sol.capitalization, sol.pool_increase, a)?;
+                    let best_price = p.discount.filter(|_| best.1 == Term::Discount).unwrap_or(p.price);
+                    p.cap.is_some_and(|c| c <= best_price)
+                }
+            };
+            if cap_lowest {
+                best.1 = Term::Cap;
             }
         }
         terms.push(best.1);
