@@ -82,10 +82,10 @@ pub fn apply(
     let pool_now = table.pool().map_or(Decimal::ZERO, |i| table.positions[i].amount);
     let total = tranches::total_new_money(round)?;
     let valuation = money_valuation(round, total)?;
-    let principal = arith.sum(convertibles.iter().map(|c| c.principal))?;
     let pricing = match (round.valuation, valuation) {
         (Valuation::Price(p), _) => Pricing::Fixed(p),
         (_, Some((pre, _))) if round.conversion_method == ConversionMethod::DollarsInvested => {
+            let principal = arith.sum(convertibles.iter().map(|c| c.principal))?;
             Pricing::ByValue(arith.add(pre, principal)?)
         }
         (_, Some((pre, _))) => Pricing::ByValue(pre),

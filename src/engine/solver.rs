@@ -293,14 +293,11 @@ fn solve_regime(
     if sigma >= Decimal::ONE {
         return Ok(None);
     }
-    let theta = if inputs.conversions_in_price {
-        Decimal::ONE
-    } else {
-        Decimal::ZERO
-    };
+    // θ is 1 or 0: multiply by it by choosing.
+    let theta = |v: Decimal| if inputs.conversions_in_price { v } else { Decimal::ZERO };
     // E3 with x substituted: m21·P + m22·S = r2.
     let m21 = -a.add(kappa, pi)?;
-    let m22 = a.sub(a.sub(Decimal::ONE, sigma)?, a.mul(theta, kappa)?)?;
+    let m22 = a.sub(a.sub(Decimal::ONE, sigma)?, theta(kappa))?;
     let r2 = a.add(a.mul(a.add(a.add(sigma, pi)?, kappa)?, f)?, c)?;
     let given_pool = match (inputs.pool, pool_active) {
         (PoolRule::Increase(n), _) => Some(n),
@@ -325,19 +322,29 @@ fn solve_regime(
                 }
             };
             let m11 = a.add(a.sub(Decimal::ONE, t)?, a2x)?;
-            let m12 = a.add(-t, a.mul(theta, a2x)?)?;
+            let m12 = a.add(-t, theta(a2x))?;
             let r1 = a.sub(b2, a.mul(a2x, f)?)?;
-            let det = a.sub(a.mul(m11, m22)?, a.mul(m12, m21)?)?;
-            if det.is_zero() {
-                return Ok(None);
+            if m21.is_zero() {
+                // Nothing converts at the price or a pre-money cap: the system is
+                // triangular, S from E3 alone, then P.
+                if m22.is_zero() || m11.is_zero() {
+                    return Ok(None);
+                }
+                let s = a.div(r2, m22)?;
+                (a.div(a.sub(r1, a.mul(m12, s)?)?, m11)?, s)
+            } else {
+                let det = a.sub(a.mul(m11, m22)?, a.mul(m12, m21)?)?;
+                if det.is_zero() {
+                    return Ok(None);
+                }
+                let p = a.div(a.sub(a.mul(r1, m22)?, a.mul(m12, r2)?)?, det)?;
+                let s = a.div(a.sub(a.mul(m11, r2)?, a.mul(m21, r1)?)?, det)?;
+                (p, s)
             }
-            let p = a.div(a.sub(a.mul(r1, m22)?, a.mul(m12, r2)?)?, det)?;
-            let s = a.div(a.sub(a.mul(m11, r2)?, a.mul(m21, r1)?)?, det)?;
-            (p, s)
         }
         (None, _) => return Ok(None),
     };
-    let x = a.add(a.add(f, p)?, a.mul(theta, s)?)?;
+    let x = a.add(a.add(f, p)?, theta(s))?;
     // A negative pool increase is kept: it tells `preferred` the pool needs no top-up.
     if x <= Decimal::ZERO || s.is_sign_negative() && !s.is_zero() {
         return Ok(None);
