@@ -7,6 +7,7 @@ pub mod app;
 pub mod check;
 pub mod cli;
 pub mod compare;
+pub mod decimal_text;
 pub mod diagnostic;
 pub mod engine;
 pub mod report;

@@ -4,6 +4,7 @@
 //! decimals (ownership as fractions); JSON is one array, one element per line.
 
 use super::range::{Axis, Kind};
+use crate::decimal_text::write_normalized;
 use crate::report::format;
 use crate::report::Format;
 use rust_decimal::Decimal;
@@ -51,6 +52,9 @@ pub struct Writer {
     symbol: String,
     layout: Layout,
     widths: Vec<usize>,
+    /// JSON rows: each column's key as a JSON string followed by `: `, made once rather
+    /// than per cell.
+    json_keys: Vec<String>,
 }
 
 impl Writer {
@@ -62,8 +66,12 @@ impl Writer {
             symbol: symbol.to_string(),
             layout,
             widths: Vec::new(),
+            json_keys: Vec::new(),
         };
         w.widths = w.measure(samples);
+        if let (Format::Json, Layout::Rows(columns)) = (w.format, &w.layout) {
+            w.json_keys = columns.iter().map(|c| format!("{}: ", json_string(&c.key))).collect();
+        }
         w
     }
 
@@ -142,7 +150,8 @@ impl Writer {
             (Layout::Grid { rows, columns, cell }, Format::Csv) => {
                 write!(out, "{}", crate::report::csv::field(&corner(rows, columns)))?;
                 for k in 0..columns.count {
-                    write!(out, ",{}", columns.value(k).normalize())?;
+                    out.write_all(b",")?;
+                    write_normalized(out, columns.value(k))?;
                 }
                 let _ = cell;
                 writeln!(out)
@@ -156,8 +165,9 @@ impl Writer {
                     json_string(&columns.path)
                 )?;
                 for k in 0..columns.count {
-                    let sep = if k == 0 { "" } else { ", " };
-                    write!(out, "{sep}\"{}\"", columns.value(k).normalize())?;
+                    out.write_all(if k == 0 { b"\"" } else { b", \"" })?;
+                    write_normalized(out, columns.value(k))?;
+                    out.write_all(b"\"")?;
                 }
                 out.write_all(b"], \"grid\": [\n")
             }
@@ -228,7 +238,7 @@ impl Writer {
                     out.write_all(b",")?;
                 }
                 if let Some(v) = v {
-                    write!(out, "{}", v.normalize())?;
+                    write_normalized(out, v)?;
                 }
                 Ok(())
             }
@@ -249,18 +259,22 @@ impl Writer {
 
     fn json_cell<W: Write + ?Sized>(&self, out: &mut W, row: u64, i: usize, v: Option<Decimal>) -> io::Result<()> {
         let value = |out: &mut W| match v {
-            Some(v) => write!(out, "\"{}\"", v.normalize()),
+            Some(v) => {
+                out.write_all(b"\"")?;
+                write_normalized(out, v)?;
+                out.write_all(b"\"")
+            }
             None => out.write_all(b"null"),
         };
         match &self.layout {
-            Layout::Rows(columns) => {
-                let open = match (i, row) {
-                    (0, 0) => "{",
-                    (0, _) => ",\n{",
-                    _ => ", ",
+            Layout::Rows(_) => {
+                let open: &[u8] = match (i, row) {
+                    (0, 0) => b"{",
+                    (0, _) => b",\n{",
+                    _ => b", ",
                 };
-                let key = columns.get(i).map_or_else(String::new, |c| json_string(&c.key));
-                write!(out, "{open}{key}: ")?;
+                out.write_all(open)?;
+                out.write_all(self.json_keys.get(i).map_or(b": ".as_slice(), |k| k.as_bytes()))?;
                 value(out)
             }
             Layout::Grid { .. } => {
