@@ -18,7 +18,7 @@ impl<'a> Arith<'a> {
 
     #[cold]
     #[inline(never)]
-    fn overflow(&self) -> EngineError {
+    pub fn overflow(&self) -> EngineError {
         EngineError::new(self.span, "the numbers here are too large for exact decimal arithmetic")
             .with_hint("exact decimal arithmetic keeps 28 significant digits: use smaller amounts or share counts")
     }

@@ -8,9 +8,11 @@ use super::arith::Arith;
 use super::cap_table::CapTable;
 use super::conversion::{CapBase, Convertible};
 use super::error::{figure, EngineError};
+use super::exact_solver;
 use super::model::{ClassTerms, ConversionMethod, HolderKind, PoolTiming, PoolTopUp, Round, Rounding, Valuation};
 use super::option_pool;
 use super::outcome::{Adjustment, Conversion, Purchase as Bought};
+use super::ratio::Ratio;
 use super::solver::{self, Inputs, PoolRule, Pricing, Solution, Term};
 use super::tranches::{self, Purchase};
 use rust_decimal::Decimal;
@@ -107,20 +109,26 @@ pub fn apply(
         pool_span: Some(&round.pool_span),
         convertibles,
     };
-    let solution = solver::solve(&inputs, arith)?;
-
-    // Round once: the price, then every share count from it.
-    let price = match pricing {
-        Pricing::Fixed(p) => p,
-        Pricing::ByValue(_) => rounding.price(solution.price),
+    // Solved in exact fractions when they stay within 128 bits, else in decimals; then
+    // rounded once: the price, then every share count from it.
+    let (price, denominator, mut conversions) = match exact_solver::solve(&inputs, rounding) {
+        Some(solved) => (solved.price, Denominator::Exact(solved.denominator), solved.conversions),
+        None => {
+            let solution = solver::solve(&inputs, arith)?;
+            let price = match pricing {
+                Pricing::Fixed(p) => p,
+                Pricing::ByValue(_) => rounding.price(solution.price),
+            };
+            if price <= Decimal::ZERO {
+                return Err(
+                    EngineError::new(&round.valuation_span, "the price per share rounds to zero")
+                        .with_hint("raise `price_decimals` in [rounding]"),
+                );
+            }
+            let conversions = convert(&inputs, &solution, price, rounding, arith)?;
+            (price, Denominator::Decimal(solution.denominator), conversions)
+        }
     };
-    if price <= Decimal::ZERO {
-        return Err(
-            EngineError::new(&round.valuation_span, "the price per share rounds to zero")
-                .with_hint("raise `price_decimals` in [rounding]"),
-        );
-    }
-    let mut conversions = convert(&inputs, &solution, price, rounding, arith)?;
     let conversion_shares = arith.sum(conversions.iter().map(|c| c.shares))?;
     // Converted safes and notes form shadow series: one class per conversion price,
     // preferred for the amount converted (1x), with that price as its original price so
@@ -204,7 +212,13 @@ pub fn apply(
 
     let pre_money = match valuation {
         Some((pre, _)) => pre,
-        None => arith.mul(price, solution.denominator)?,
+        None => {
+            let x = match denominator {
+                Denominator::Decimal(x) => x,
+                Denominator::Exact(x) => x.to_decimal().ok_or_else(|| arith.overflow())?,
+            };
+            arith.mul(price, x)?
+        }
     };
     let post_money = arith.add(pre_money, total)?;
 
@@ -243,6 +257,12 @@ pub fn apply(
         tranches,
         adjustments,
     })
+}
+
+/// x, the denominator of the round's price, as the solver that priced the round left it.
+enum Denominator {
+    Decimal(Decimal),
+    Exact(Ratio),
 }
 
 /// Shares for each converting instrument at its solved term, rounded once.
@@ -343,13 +363,6 @@ fn convert(
                 "its amount is below the price of one share: check the amounts, or `conversion_shares` in [rounding]",
             ));
         }
-        let term = match term {
-            Term::Fixed => "fixed",
-            Term::Cap | Term::Discount if conv.mfn => "mfn",
-            Term::Cap => "cap",
-            Term::Discount => "discount",
-            Term::Price => "price",
-        };
         out.push(Conversion {
             instrument: conv.instrument,
             // Set when the investor's position is found.
@@ -357,7 +370,7 @@ fn convert(
             amount: conv.amount,
             price: conversion_price,
             shares,
-            term,
+            term: term.name(conv.mfn),
         });
     }
     Ok(out)

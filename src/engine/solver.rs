@@ -32,6 +32,19 @@ pub enum Term {
     Fixed,
 }
 
+impl Term {
+    /// As reported: `mfn` when the cap or discount was borrowed from a later safe.
+    pub fn name(self, mfn: bool) -> &'static str {
+        match self {
+            Term::Fixed => "fixed",
+            Term::Cap | Term::Discount if mfn => "mfn",
+            Term::Cap => "cap",
+            Term::Discount => "discount",
+            Term::Price => "price",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pricing {
     /// The price is V / x: V the pre-money (plus principal, dollars-invested).
@@ -76,7 +89,7 @@ pub struct Solution {
 }
 
 /// Most regimes tried one after another before falling back to trying all of them.
-const MAX_STEPS: usize = 16;
+pub const MAX_STEPS: usize = 16;
 /// Above this many instruments the exhaustive fallback would be too much work (3^8 × 2
 /// regimes is a few tens of milliseconds; it is reached only when the direct iteration
 /// does not settle, which no published case does).
@@ -171,7 +184,7 @@ fn unsolvable(inputs: &Inputs, arith: Arith) -> EngineError {
     }
 }
 
-fn first_guess(c: &Convertible) -> Term {
+pub fn first_guess(c: &Convertible) -> Term {
     if c.fixed.is_some() {
         Term::Fixed
     } else if c.cap.is_some() {

@@ -1,0 +1,399 @@
+//! The round of `solver`, solved in exact fractions (`Ratio`) rather than in decimals.
+//!
+//! Same equations (E1–E3, docs/methodology.md §7.5), same search over regimes, same
+//! conversions (§7.1–7.4); every comparison is exact, so a tie is a tie. The decimal
+//! solver remains the reference: this one answers only when it can do so exactly and
+//! simply, and returns `None` otherwise (a fraction outgrowing 128 bits, as percent mode's
+//! 28-digit value units do; a regime search that does not settle at once; any input the
+//! decimal path refuses with an error), and the caller then solves in decimals.
+
+use super::conversion::{CapBase, Convertible};
+use super::model::Rounding;
+use super::outcome::Conversion;
+use super::ratio::Ratio;
+use super::solver::{first_guess, Inputs, PoolRule, Pricing, Term, MAX_STEPS};
+use rust_decimal::Decimal;
+use std::cmp::Ordering;
+
+/// A round's price and conversions, rounded once per the scenario's rules.
+pub struct Solved {
+    /// The round price, rounded per `price_decimals` (or as given).
+    pub price: Decimal,
+    /// x, the price's denominator (the pre-money of a `price` valuation is price × x).
+    pub denominator: Ratio,
+    pub conversions: Vec<Conversion>,
+}
+
+/// The round's inputs as fractions.
+struct Exact {
+    f: Ratio,
+    outstanding: Ratio,
+    pool_now: Ratio,
+    new_money: Ratio,
+    /// V′ (price = V′ / x) or the given price.
+    value: Ratio,
+    by_value: bool,
+    pool: Pool,
+    theta: bool,
+    instruments: Vec<Instrument>,
+}
+
+#[derive(Clone, Copy)]
+enum Pool {
+    None,
+    Increase(Ratio),
+    Target(Ratio),
+}
+
+struct Instrument {
+    amount: Ratio,
+    cap: Option<(Ratio, CapBase)>,
+    /// 1 − d.
+    discount: Option<Ratio>,
+    fixed: Option<Ratio>,
+    /// amount / cap, once.
+    per_cap: Option<Ratio>,
+}
+
+/// One regime's solution.
+struct Candidate {
+    x: Ratio,
+    p: Ratio,
+    /// F + S.
+    capitalization: Ratio,
+    sigma: Ratio,
+}
+
+pub fn solve(inputs: &Inputs, rounding: &Rounding) -> Option<Solved> {
+    let exact = Exact::of(inputs)?;
+    let mut terms: Vec<Term> = inputs.convertibles.iter().map(first_guess).collect();
+    let mut better = Vec::with_capacity(terms.len());
+    let mut pool_active = matches!(exact.pool, Pool::Target(_));
+    for _ in 0..MAX_STEPS {
+        // An inadmissible regime sends the search to the decimal solver's fallback.
+        let candidate = exact.regime(&terms, pool_active)??;
+        let better_pool = exact.preferred(&candidate, pool_active, &mut better)?;
+        if better == terms && better_pool == pool_active {
+            return exact.convert(inputs, &candidate, &terms, rounding);
+        }
+        std::mem::swap(&mut terms, &mut better);
+        pool_active = better_pool;
+    }
+    None
+}
+
+impl Exact {
+    fn of(inputs: &Inputs) -> Option<Exact> {
+        let (value, by_value) = match inputs.pricing {
+            Pricing::ByValue(v) => (Ratio::of(v)?, true),
+            Pricing::Fixed(p) => (Ratio::of(p)?, false),
+        };
+        let pool = match inputs.pool {
+            PoolRule::None => Pool::None,
+            PoolRule::Increase(n) => Pool::Increase(Ratio::of(n)?),
+            PoolRule::Target(t) => Pool::Target(Ratio::of(t)?),
+        };
+        let instruments = inputs
+            .convertibles
+            .iter()
+            .map(Instrument::of)
+            .collect::<Option<Vec<_>>>()?;
+        Some(Exact {
+            f: Ratio::of(inputs.fully_diluted)?,
+            outstanding: Ratio::of(inputs.outstanding)?,
+            pool_now: Ratio::of(inputs.pool_now)?,
+            new_money: Ratio::of(inputs.new_money)?,
+            value,
+            by_value,
+            pool,
+            theta: inputs.conversions_in_price,
+            instruments,
+        })
+    }
+
+    fn theta(&self, v: Ratio) -> Ratio {
+        if self.theta {
+            v
+        } else {
+            Ratio::ZERO
+        }
+    }
+
+    /// E1–E3 for one regime, reduced to two equations in (P, S) as in `solver`.
+    /// `Some(None)`: no admissible solution in this regime.
+    fn regime(&self, terms: &[Term], pool_active: bool) -> Option<Option<Candidate>> {
+        let f = self.f;
+        let (mut sigma, mut pi, mut kappa, mut c) = (Ratio::ZERO, Ratio::ZERO, Ratio::ZERO, Ratio::ZERO);
+        for (inst, term) in self.instruments.iter().zip(terms) {
+            match (term, inst.cap, inst.per_cap) {
+                (Term::Fixed, _, _) => sigma = sigma.checked_add(inst.fixed?)?,
+                (Term::Cap, Some((_, base)), Some(per)) => match base {
+                    CapBase::Capitalization => sigma = sigma.checked_add(per)?,
+                    CapBase::PreMoneyWithPool => pi = pi.checked_add(per)?,
+                    CapBase::FullyDiluted => c = c.checked_add(per.checked_mul(f)?)?,
+                    CapBase::Outstanding => c = c.checked_add(per.checked_mul(self.outstanding)?)?,
+                },
+                (Term::Cap, _, _) => return Some(None),
+                (Term::Price | Term::Discount, _, _) => {
+                    let k = match (term, inst.discount) {
+                        (Term::Discount, Some(k)) => k,
+                        (Term::Discount, None) => return Some(None),
+                        _ => Ratio::ONE,
+                    };
+                    let per = inst.amount.checked_div(self.value.checked_mul(k)?)?;
+                    if self.by_value {
+                        kappa = kappa.checked_add(per)?;
+                    } else {
+                        c = c.checked_add(per)?;
+                    }
+                }
+            }
+        }
+        if sigma.compare(Ratio::ONE)? != Ordering::Less {
+            return Some(None);
+        }
+        let m21 = kappa.checked_add(pi)?.checked_neg()?;
+        let m22 = Ratio::ONE.checked_sub(sigma)?.checked_sub(self.theta(kappa))?;
+        let r2 = sigma
+            .checked_add(pi)?
+            .checked_add(kappa)?
+            .checked_mul(f)?
+            .checked_add(c)?;
+        let given = match (self.pool, pool_active) {
+            (Pool::Increase(n), _) => Some(n),
+            (Pool::Target(_), true) => None,
+            _ => Some(Ratio::ZERO),
+        };
+        let (p, s) = match (given, self.pool) {
+            (Some(p), _) => {
+                if m22.is_zero() {
+                    return Some(None);
+                }
+                (p, r2.checked_sub(m21.checked_mul(p)?)?.checked_div(m22)?)
+            }
+            (None, Pool::Target(t)) => {
+                let (a2x, b2) = if self.by_value {
+                    (
+                        t.checked_mul(self.new_money.checked_div(self.value)?)?.checked_neg()?,
+                        t.checked_mul(f)?.checked_sub(self.pool_now)?,
+                    )
+                } else {
+                    let bought = self.new_money.checked_div(self.value)?;
+                    (
+                        Ratio::ZERO,
+                        t.checked_mul(f.checked_add(bought)?)?.checked_sub(self.pool_now)?,
+                    )
+                };
+                let m11 = Ratio::ONE.checked_sub(t)?.checked_add(a2x)?;
+                let m12 = t.checked_neg()?.checked_add(self.theta(a2x))?;
+                let r1 = b2.checked_sub(a2x.checked_mul(f)?)?;
+                let det = m11.checked_mul(m22)?.checked_sub(m12.checked_mul(m21)?)?;
+                if det.is_zero() {
+                    return Some(None);
+                }
+                let p = r1
+                    .checked_mul(m22)?
+                    .checked_sub(m12.checked_mul(r2)?)?
+                    .checked_div(det)?;
+                let s = m11
+                    .checked_mul(r2)?
+                    .checked_sub(m21.checked_mul(r1)?)?
+                    .checked_div(det)?;
+                (p, s)
+            }
+            (None, _) => return Some(None),
+        };
+        let x = f.checked_add(p)?.checked_add(self.theta(s))?;
+        if !x.is_positive() || s.is_negative() {
+            return Some(None);
+        }
+        Some(Some(Candidate {
+            x,
+            p,
+            capitalization: f.checked_add(s)?,
+            sigma,
+        }))
+    }
+
+    /// The price per share at a solution, as a fraction.
+    fn price(&self, x: Ratio) -> Option<Ratio> {
+        if self.by_value {
+            self.value.checked_div(x)
+        } else {
+            Some(self.value)
+        }
+    }
+
+    fn base(&self, base: CapBase, capitalization: Ratio, pool_increase: Ratio) -> Option<Ratio> {
+        Some(match base {
+            CapBase::Capitalization => capitalization,
+            CapBase::PreMoneyWithPool => self.f.checked_add(pool_increase)?,
+            CapBase::FullyDiluted => self.f,
+            CapBase::Outstanding => self.outstanding,
+        })
+    }
+
+    /// Each instrument's lowest price (cap, then discount, then price on ties), and
+    /// whether the pool needs its top-up, as `solver::preferred` decides them.
+    fn preferred(&self, sol: &Candidate, pool_active: bool, terms: &mut Vec<Term>) -> Option<bool> {
+        terms.clear();
+        let price = self.price(sol.x)?;
+        for inst in &self.instruments {
+            if inst.fixed.is_some() {
+                terms.push(Term::Fixed);
+                continue;
+            }
+            let mut best = (price, Term::Price);
+            if let Some(k) = inst.discount {
+                let d = price.checked_mul(k)?;
+                if d.compare(best.0)? != Ordering::Greater {
+                    best = (d, Term::Discount);
+                }
+            }
+            if let Some((cap, base)) = inst.cap {
+                let cap_price = cap.checked_div(self.base(base, sol.capitalization, sol.p)?)?;
+                if cap_price.compare(best.0)? != Ordering::Greater {
+                    best = (cap_price, Term::Cap);
+                }
+            }
+            terms.push(best.1);
+        }
+        Some(match self.pool {
+            Pool::Target(_) if pool_active => sol.p.is_positive(),
+            Pool::Target(t) => {
+                let bought = self.new_money.checked_div(price)?;
+                let total = sol.capitalization.checked_add(sol.p)?.checked_add(bought)?;
+                self.pool_now.compare(t.checked_mul(total)?)? == Ordering::Less
+            }
+            _ => false,
+        })
+    }
+
+    /// The conversions at the solved terms, rounded once (`priced_round::convert`, §7.1).
+    fn convert(&self, inputs: &Inputs, sol: &Candidate, terms: &[Term], rounding: &Rounding) -> Option<Solved> {
+        let exact_price = self.price(sol.x)?;
+        let price = if self.by_value {
+            rounding.price(exact_price.to_decimal()?)
+        } else {
+            Ratio::to_decimal(self.value)?
+        };
+        if price <= Decimal::ZERO {
+            return None;
+        }
+        // What a count is divided by: the exact price when prices are not rounded (a
+        // 28-digit decimal of 8M/11M would turn 137,500 shares into 137,499.99…).
+        let unrounded = rounding.price_decimals.is_none();
+        let divisor = |exact: Ratio, shown: Decimal| if unrounded { Some(exact) } else { Ratio::of(shown) };
+        let rule = rounding.conversion_shares;
+        let on_capitalization = |term: &Term, inst: &Instrument| {
+            matches!(
+                (term, inst.cap),
+                (Term::Fixed, _) | (Term::Cap, Some((_, CapBase::Capitalization)))
+            )
+        };
+        // Per-share prices first; the capitalization-based conversions wait for C.
+        let mut out = Vec::with_capacity(terms.len());
+        let mut others = Ratio::ZERO;
+        for ((inst, conv), term) in self.instruments.iter().zip(inputs.convertibles).zip(terms) {
+            if on_capitalization(term, inst) {
+                out.push(conversion(conv, *term, Decimal::ZERO, Decimal::ZERO));
+                continue;
+            }
+            let (exact, conversion_price) = match (term, inst.cap, inst.discount) {
+                (Term::Cap, Some((cap, base)), _) => {
+                    let exact = cap.checked_div(self.base(base, sol.capitalization, sol.p)?)?;
+                    (exact, rounding.price(exact.to_decimal()?))
+                }
+                (Term::Discount, _, Some(k)) => (
+                    exact_price.checked_mul(k)?,
+                    rounding.price(price.checked_mul(k.to_decimal()?)?),
+                ),
+                _ => (exact_price, price),
+            };
+            if conversion_price <= Decimal::ZERO {
+                return None;
+            }
+            let shares_rounded = inst
+                .amount
+                .checked_div(divisor(exact, conversion_price)?)?
+                .round(rule)?;
+            others = others.checked_add(Ratio::of(shares_rounded)?)?;
+            out.push(conversion(conv, *term, conversion_price, shares_rounded));
+        }
+        let capitalization = if sol.sigma.is_zero() {
+            sol.capitalization
+        } else {
+            self.f
+                .checked_add(others)?
+                .checked_div(Ratio::ONE.checked_sub(sol.sigma)?)?
+        };
+        for ((c, inst), term) in out.iter_mut().zip(&self.instruments).zip(terms) {
+            if !on_capitalization(term, inst) {
+                continue;
+            }
+            (c.shares, c.price) = match (inst.fixed, inst.cap) {
+                (Some(f), _) => {
+                    let shares = f.checked_mul(capitalization)?.round(rule)?;
+                    let price = if shares.is_zero() {
+                        price
+                    } else {
+                        inst.amount.checked_div(Ratio::of(shares)?)?.to_decimal()?
+                    };
+                    (shares, price)
+                }
+                (None, Some((cap, _))) => (
+                    inst.amount.checked_mul(capitalization)?.checked_div(cap)?.round(rule)?,
+                    rounding.price(cap.checked_div(capitalization)?.to_decimal()?),
+                ),
+                (None, None) => (Decimal::ZERO, price),
+            };
+        }
+        // A conversion into no share is refused by the decimal path, with its message.
+        if out.iter().any(|c| c.shares.is_zero() && !c.amount.is_zero()) {
+            return None;
+        }
+        Some(Solved {
+            price,
+            denominator: sol.x,
+            conversions: out,
+        })
+    }
+}
+
+impl Instrument {
+    fn of(conv: &Convertible) -> Option<Instrument> {
+        let amount = Ratio::of(conv.amount)?;
+        let cap = match conv.cap {
+            Some((cap, base)) => Some((Ratio::of(cap)?, base)),
+            None => None,
+        };
+        Some(Instrument {
+            amount,
+            per_cap: match cap {
+                Some((cap, _)) => Some(amount.checked_div(cap)?),
+                None => None,
+            },
+            cap,
+            discount: match conv.discount {
+                Some(d) => Some(Ratio::ONE.checked_sub(Ratio::of(d)?)?),
+                None => None,
+            },
+            fixed: match conv.fixed {
+                Some(f) => Some(Ratio::of(f)?),
+                None => None,
+            },
+        })
+    }
+}
+
+/// A conversion row's figures (the holder is found when its shares are issued).
+fn conversion(conv: &Convertible, term: Term, price: Decimal, shares: Decimal) -> Conversion {
+    Conversion {
+        instrument: conv.instrument,
+        holder: 0,
+        amount: conv.amount,
+        price,
+        shares,
+        term: term.name(conv.mfn),
+    }
+}
