@@ -43,7 +43,7 @@ impl Ratio {
         };
         if n.unsigned_abs() > REDUCE_ABOVE || d.unsigned_abs() > REDUCE_ABOVE {
             let g = i128::try_from(gcd(n.unsigned_abs(), d.unsigned_abs())).ok()?;
-            (n, d) = (n / g, d / g);
+            (n, d) = (n.checked_div(g)?, d.checked_div(g)?);
         }
         Some(Ratio { n, d })
     }
@@ -52,8 +52,8 @@ impl Ratio {
         if self.d == o.d {
             return Ratio::new(self.n.checked_add(o.n)?, self.d);
         }
-        let n = self.n.checked_mul(o.d)?.checked_add(o.n.checked_mul(self.d)?)?;
-        Ratio::new(n, self.d.checked_mul(o.d)?)
+        let n = product(self.n, o.d)?.checked_add(product(o.n, self.d)?)?;
+        Ratio::new(n, product(self.d, o.d)?)
     }
 
     pub fn checked_sub(self, o: Ratio) -> Option<Ratio> {
@@ -71,7 +71,7 @@ impl Ratio {
         if self.n == 0 || o.n == 0 {
             return Some(Ratio::ZERO);
         }
-        Ratio::new(self.n.checked_mul(o.n)?, self.d.checked_mul(o.d)?)
+        Ratio::new(product(self.n, o.n)?, product(self.d, o.d)?)
     }
 
     /// `None` also for a division by zero.
@@ -107,7 +107,7 @@ impl Ratio {
         if self.d == o.d {
             return Some(self.n.cmp(&o.n));
         }
-        Some(self.n.checked_mul(o.d)?.cmp(&o.n.checked_mul(self.d)?))
+        Some(product(self.n, o.d)?.cmp(&product(o.n, self.d)?))
     }
 
     /// The nearest decimal (28 significant digits at most; exact when it has fewer).
@@ -152,7 +152,17 @@ impl Ratio {
     }
 }
 
-/// Binary greatest common divisor (1 for two zeros, so that dividing by it is safe).
+/// a × b, in one 64-bit multiplication when both fit (as they usually do).
+#[inline]
+fn product(a: i128, b: i128) -> Option<i128> {
+    match (i64::try_from(a), i64::try_from(b)) {
+        (Ok(a), Ok(b)) => Some(i128::from(a) * i128::from(b)),
+        _ => a.checked_mul(b),
+    }
+}
+
+/// Binary greatest common divisor (1 for two zeros, so that dividing by it is safe); the
+/// loop drops to 64 bits as soon as both fit.
 fn gcd(mut a: u128, mut b: u128) -> u128 {
     if a == 0 || b == 0 {
         return (a | b).max(1);
@@ -164,9 +174,26 @@ fn gcd(mut a: u128, mut b: u128) -> u128 {
         if a > b {
             std::mem::swap(&mut a, &mut b);
         }
+        if let (Ok(small), Ok(large)) = (u64::try_from(a), u64::try_from(b)) {
+            return u128::from(odd_gcd64(small, large)) << shift;
+        }
         b -= a;
         if b == 0 {
             return a << shift;
+        }
+    }
+}
+
+/// gcd of an odd a and any b > 0, in 64 bits.
+fn odd_gcd64(mut a: u64, mut b: u64) -> u64 {
+    loop {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+        if b == 0 {
+            return a;
         }
     }
 }
@@ -235,6 +262,8 @@ mod tests {
         assert_eq!(Ratio::ONE.checked_div(Ratio::ZERO), None);
         assert_eq!(gcd(12, 18), 6);
         assert_eq!(gcd(0, 7), 7);
+        assert_eq!(gcd(3 << 70, 9 << 70), 3 << 70);
+        assert_eq!(gcd(1 << 100, 6 << 90), 2 << 90);
         assert_eq!(gcd(1 << 100, 6 << 90), 2 << 90);
         assert_eq!(
             r(dec!(0.5)).compare(Ratio::ONE.checked_div(r(dec!(2))).unwrap()),
