@@ -126,14 +126,11 @@ pub enum Holdings {
 
 impl Holdings {
     pub fn push(&mut self, holding: Holding) {
-        *self = match std::mem::take(self) {
-            Holdings::Empty => Holdings::One(holding),
-            Holdings::One(first) => Holdings::Many(vec![first, holding]),
-            Holdings::Many(mut all) => {
-                all.push(holding);
-                Holdings::Many(all)
-            }
-        };
+        match self {
+            Holdings::Empty => *self = Holdings::One(holding),
+            Holdings::One(first) => *self = Holdings::Many(vec![first.clone(), holding]),
+            Holdings::Many(all) => all.push(holding),
+        }
     }
 }
 
