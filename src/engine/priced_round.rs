@@ -397,3 +397,126 @@ fn buy(
     }
     Ok(bought)
 }
+
+#[cfg(test)]
+mod tests {
+    //! The exact solver and the decimal solver are two routes to the same definitions:
+    //! wherever the exact one answers, the decimal one must give the same price, terms and
+    //! share counts (it is what percent mode and very large inputs use).
+    use super::*;
+    use crate::engine::model::{PriceRounding, ShareRounding, Span};
+
+    /// A small deterministic generator (no dependency, the same cases every run).
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn next(&mut self, below: u64) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (self.0 >> 33) % below.max(1)
+        }
+
+        fn money(&mut self, from_k: u64, to_k: u64) -> Decimal {
+            Decimal::from((from_k + self.next(to_k - from_k)) * 1_000)
+        }
+
+        fn percent(&mut self, from: u64, to: u64) -> Decimal {
+            Decimal::new(i64::try_from(from + self.next(to - from)).unwrap_or(0), 2)
+        }
+    }
+
+    #[test]
+    fn exact_and_decimal_solvers_agree() {
+        let span: Span = 0..0;
+        let names: Vec<Arc<str>> = (0..4).map(|i| Arc::from(format!("Investor {i}"))).collect();
+        let mut rng = Lcg(2026);
+        let (mut compared, mut exact_declined) = (0, 0);
+        for _ in 0..20_000 {
+            let f = Decimal::from(1_000_000 + rng.next(20_000_000));
+            let pool_now = Decimal::from(rng.next(2_000_000));
+            let new_money = rng.money(100, 10_000);
+            let value = rng.money(1_000, 60_000);
+            let convertibles: Vec<Convertible> = (0..rng.next(5))
+                .map(|i| {
+                    let amount = rng.money(10, 2_000);
+                    let base = match rng.next(4) {
+                        0 => CapBase::PreMoneyWithPool,
+                        1 => CapBase::FullyDiluted,
+                        _ => CapBase::Capitalization,
+                    };
+                    let fixed = (base == CapBase::Capitalization && rng.next(6) == 0).then(|| rng.percent(3, 10));
+                    let cap = (fixed.is_none() && rng.next(4) != 0).then(|| (rng.money(2_000, 40_000), base));
+                    let discount = (fixed.is_none() && rng.next(3) == 0).then(|| rng.percent(5, 30));
+                    Convertible {
+                        instrument: "safe",
+                        investor: &names[i as usize % names.len()],
+                        amount,
+                        principal: amount,
+                        cap,
+                        discount,
+                        fixed,
+                        mfn: false,
+                        span: &span,
+                    }
+                })
+                .collect();
+            let inputs = Inputs {
+                fully_diluted: f,
+                outstanding: f - pool_now.min(f),
+                pool_now,
+                new_money,
+                pricing: if rng.next(8) == 0 {
+                    Pricing::Fixed(Decimal::new(i64::try_from(5 + rng.next(300)).unwrap_or(1), 2))
+                } else {
+                    Pricing::ByValue(value)
+                },
+                conversions_in_price: rng.next(4) != 0,
+                pool: match rng.next(3) {
+                    0 => PoolRule::None,
+                    1 => PoolRule::Increase(Decimal::from(rng.next(1_000_000))),
+                    _ => PoolRule::Target(rng.percent(5, 25)),
+                },
+                pool_span: None,
+                convertibles: &convertibles,
+            };
+            let rounding = Rounding {
+                price_decimals: [None, Some(4), Some(2)][rng.next(3) as usize],
+                price_rounding: PriceRounding::HalfUp,
+                cash_shares: ShareRounding::Down,
+                conversion_shares: [ShareRounding::Down, ShareRounding::Nearest, ShareRounding::Up]
+                    [rng.next(3) as usize],
+                pool_shares: ShareRounding::Up,
+            };
+            let Some(exact) = exact_solver::solve(&inputs, &rounding) else {
+                exact_declined += 1;
+                continue;
+            };
+            let arith = Arith::at(&span);
+            let solution = solver::solve(&inputs, arith).expect("the decimal solver solves what the exact one did");
+            let price = match inputs.pricing {
+                Pricing::Fixed(p) => p,
+                Pricing::ByValue(_) => rounding.price(solution.price),
+            };
+            let decimal =
+                convert(&inputs, &solution, price, &rounding, arith).expect("the decimal conversions succeed");
+            let close = |a: Decimal, b: Decimal| (a - b).abs() <= Decimal::new(1, 18) * a.abs().max(Decimal::ONE);
+            assert!(
+                close(exact.price, price),
+                "price {} ≠ {} for {:?}",
+                exact.price,
+                price,
+                inputs.pricing
+            );
+            for (e, d) in exact.conversions.iter().zip(&decimal) {
+                assert_eq!(e.term, d.term, "term");
+                assert_eq!(e.shares, d.shares, "shares at {} ({}) vs {}", e.price, e.term, d.price);
+                assert!(close(e.price, d.price), "conversion price {} ≠ {}", e.price, d.price);
+            }
+            compared += 1;
+        }
+        // Most generated rounds are solved exactly (the rest have no solution, or fall back).
+        assert!(compared > 10_000, "only {compared} compared, {exact_declined} declined");
+    }
+}
