@@ -13,11 +13,13 @@
 //! the fixed ownerships, π sums amount/cap over pre-money safes at their cap (F + P),
 //! κ sums amount/(V·k) over instruments converting at the price (k = 1) or the discount
 //! (k = 1 − d), and c holds the conversions that depend on nothing (notes capped on F).
-//! The 3×3 system is solved exactly (Gaussian elimination in decimal); the solution is
-//! accepted when every instrument's assumed term gives its lowest price and the pool
-//! assumption holds. Otherwise each instrument moves to the term that was lowest and
-//! the system is solved again; if that does not settle, every assignment is tried (a
-//! finite set), so the procedure always ends. See docs/methodology.md.
+//! E1 gives x; the two equations left in (P, S) are solved by Cramer's rule, in
+//! decimal here (`exact_solver` solves the same system in exact fractions first, and
+//! this is the route when those outgrow 128 bits). The solution is accepted when every
+//! instrument's assumed term gives its lowest price and the pool assumption holds.
+//! Otherwise each instrument moves to the term that was lowest and the system is solved
+//! again; if that does not settle, every assignment is tried (a finite set), so the
+//! procedure always ends. See docs/methodology.md §7.5.
 
 use super::arith::Arith;
 use super::conversion::{CapBase, Convertible};
