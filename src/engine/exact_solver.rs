@@ -67,16 +67,14 @@ struct Candidate {
 pub fn solve(inputs: &Inputs, rounding: &Rounding) -> Option<Solved> {
     let exact = Exact::of(inputs)?;
     let mut terms: Vec<Term> = inputs.convertibles.iter().map(first_guess).collect();
-    let mut better = Vec::with_capacity(terms.len());
     let mut pool_active = matches!(exact.pool, Pool::Target(_));
     for _ in 0..MAX_STEPS {
         // An inadmissible regime sends the search to the decimal solver's fallback.
         let candidate = exact.regime(&terms, pool_active)??;
-        let better_pool = exact.preferred(&candidate, pool_active, &mut better)?;
-        if better == terms && better_pool == pool_active {
+        let (moved, better_pool) = exact.preferred(&candidate, pool_active, &mut terms)?;
+        if !moved && better_pool == pool_active {
             return exact.convert(inputs, &candidate, &terms, rounding);
         }
-        std::mem::swap(&mut terms, &mut better);
         pool_active = better_pool;
     }
     None
@@ -233,14 +231,14 @@ impl Exact {
         })
     }
 
-    /// Each instrument's lowest price (cap, then discount, then price on ties), and
-    /// whether the pool needs its top-up, as `solver::preferred` decides them.
-    fn preferred(&self, sol: &Candidate, pool_active: bool, terms: &mut Vec<Term>) -> Option<bool> {
-        terms.clear();
+    /// Moves each instrument to its lowest price (cap, then discount, then price on ties)
+    /// and says whether any moved, and whether the pool needs its top-up, as
+    /// `solver::preferred` decides them.
+    fn preferred(&self, sol: &Candidate, pool_active: bool, terms: &mut [Term]) -> Option<(bool, bool)> {
         let price = self.price(sol.x)?;
-        for inst in &self.instruments {
+        let mut moved = false;
+        for (inst, term) in self.instruments.iter().zip(terms.iter_mut()) {
             if inst.fixed.is_some() {
-                terms.push(Term::Fixed);
                 continue;
             }
             let mut best = (price, Term::Price);
@@ -256,9 +254,10 @@ impl Exact {
                     best = (cap_price, Term::Cap);
                 }
             }
-            terms.push(best.1);
+            moved |= *term != best.1;
+            *term = best.1;
         }
-        Some(match self.pool {
+        let pool = match self.pool {
             Pool::Target(_) if pool_active => sol.p.is_positive(),
             Pool::Target(t) => {
                 let bought = self.new_money.checked_div(price)?;
@@ -266,7 +265,8 @@ impl Exact {
                 self.pool_now.compare(t.checked_mul(total)?)? == Ordering::Less
             }
             _ => false,
-        })
+        };
+        Some((moved, pool))
     }
 
     /// The conversions at the solved terms, rounded once (`priced_round::convert`, §7.1).

@@ -39,7 +39,7 @@ pub fn evaluate(scenario: &Scenario) -> Result<Outcome, EngineError> {
     let mut total_before = Arith::at(&(0..0)).sum(initial.iter().copied())?;
     let mut amounts_before = Arc::clone(&initial);
     // Names are attached once every holder is known (below); rounds share them.
-    let no_names: Arc<[HolderInfo]> = Arc::new([]);
+    let no_names = no_names();
     let mut rounds = Vec::with_capacity(scenario.rounds.len());
     let exit_after = scenario.exit.as_ref().and_then(|e| e.after);
     let mut exit_table = None;
@@ -118,6 +118,12 @@ pub fn evaluate(scenario: &Scenario) -> Result<Outcome, EngineError> {
         exits,
         breakpoints,
     })
+}
+
+/// An empty list of names shared by every evaluation (a placeholder, not an allocation).
+fn no_names() -> Arc<[HolderInfo]> {
+    static EMPTY: std::sync::OnceLock<Arc<[HolderInfo]>> = std::sync::OnceLock::new();
+    Arc::clone(EMPTY.get_or_init(|| Arc::new([])))
 }
 
 /// Refuses, before any work, a scenario whose table of holders × rounds would not fit

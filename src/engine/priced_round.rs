@@ -161,15 +161,23 @@ pub fn apply(
     } else {
         arith.sum(purchases.iter().map(|p| p.amount))?
     };
-    let shares: Vec<Decimal> = purchases
+    // Each tranche's shares; its holder is found when they are issued (`buy`).
+    let mut bought: Vec<Bought> = purchases
         .iter()
-        .map(|p| Ok(rounding.cash_shares.apply(arith.div(p.amount, price)?)))
+        .map(|p| {
+            Ok(Bought {
+                holder: 0,
+                label: p.tranche.label.clone(),
+                amount: p.amount,
+                shares: rounding.cash_shares.apply(arith.div(p.amount, price)?),
+            })
+        })
         .collect::<Result<_, EngineError>>()?;
-    let new_shares = arith.sum(shares.iter().copied())?;
+    let new_shares = arith.sum(bought.iter().map(|b| b.shares))?;
     if let Some((p, _)) = purchases
         .iter()
-        .zip(&shares)
-        .find(|(p, n)| n.is_zero() && !p.amount.is_zero())
+        .zip(&bought)
+        .find(|(p, b)| b.shares.is_zero() && !p.amount.is_zero())
     {
         return Err(EngineError::new(
             &p.tranche.span,
@@ -240,7 +248,7 @@ pub fn apply(
         table.classes[class].conversion_price = Some(price);
     }
     table.classes[class].invested = arith.add(table.classes[class].invested, total)?;
-    let tranches = buy(table, class, &purchases, &shares, arith)?;
+    buy(table, class, &purchases, &mut bought, arith)?;
     let adjustments = if protect {
         anti_dilution::adjust(table, class, price, fully_diluted, total, new_shares, arith)?
     } else {
@@ -254,7 +262,7 @@ pub fn apply(
         pool_increase: round.pool.map(|_| pool_increase),
         new_shares,
         conversions,
-        tranches,
+        tranches: bought,
         adjustments,
     })
 }
@@ -381,21 +389,14 @@ fn buy(
     table: &mut CapTable,
     class: usize,
     purchases: &[Purchase],
-    shares: &[Decimal],
+    bought: &mut [Bought],
     arith: Arith,
-) -> Result<Vec<Bought>, EngineError> {
-    let mut bought = Vec::with_capacity(purchases.len());
-    for (p, &n) in purchases.iter().zip(shares) {
-        let holder = table.position_of(&p.tranche.investor, HolderKind::Preferred);
-        table.add(holder, class, n, arith)?;
-        bought.push(Bought {
-            holder,
-            label: p.tranche.label.clone(),
-            amount: p.amount,
-            shares: n,
-        });
+) -> Result<(), EngineError> {
+    for (p, b) in purchases.iter().zip(bought) {
+        b.holder = table.position_of(&p.tranche.investor, HolderKind::Preferred);
+        table.add(b.holder, class, b.shares, arith)?;
     }
-    Ok(bought)
+    Ok(())
 }
 
 #[cfg(test)]
