@@ -51,8 +51,7 @@ pub fn plain_number(text: &str) -> Option<Parsed> {
     };
     if int_part.is_empty()
         || !int_part.chars().all(|c| c.is_ascii_digit() || c == '_' || c == ',')
-        || int_part.contains("__")
-        || int_part.contains(",,")
+        || !grouped_in_threes(int_part)
     {
         return None;
     }
@@ -75,6 +74,46 @@ pub fn plain_number(text: &str) -> Option<Parsed> {
     Some(Parsed {
         value: value.normalize(),
         unit: Decimal::new(1, scale),
+    })
+}
+
+/// Digits grouped with `,` or `_` (one kind) in threes after a first group of one to
+/// three: "12,500,000", "5_000". "2,5" is a decimal comma, not a grouping: read as 25 it
+/// would be ten times too much, so it is refused (see `decimal_comma_hint`).
+fn grouped_in_threes(int_part: &str) -> bool {
+    let separator = match (int_part.contains(','), int_part.contains('_')) {
+        (false, false) => return true,
+        (true, true) => return false,
+        (true, false) => ',',
+        (false, true) => '_',
+    };
+    let mut groups = int_part.split(separator);
+    let first_ok = groups.next().is_some_and(|g| (1..=3).contains(&g.len()));
+    first_ok && groups.all(|g| g.len() == 3)
+}
+
+/// The hint for a number whose `,` or `_` do not group thousands: most likely a decimal
+/// comma ("2,5M", "2,5%").
+pub fn decimal_comma_hint(text: &str) -> Option<String> {
+    let digits_and_marks = text.trim().trim_start_matches(['$', '€', '£']);
+    let end = digits_and_marks
+        .find(|c: char| !(c.is_ascii_digit() || c == '_' || c == ',' || c == '.'))
+        .unwrap_or(digits_and_marks.len());
+    let (number, rest) = digits_and_marks.split_at(end);
+    let int_part = number.split('.').next().unwrap_or(number);
+    if int_part.is_empty() || grouped_in_threes(int_part) {
+        return None;
+    }
+    let with_point = if number.contains('.') {
+        None
+    } else {
+        Some(format!("{}{rest}", number.replacen([',', '_'], ".", 1)))
+    };
+    Some(match with_point {
+        Some(fixed) if number.matches([',', '_']).count() == 1 => {
+            format!("`,` and `_` only group thousands (\"12,500,000\"): for a decimal write a point, \"{fixed}\"")
+        }
+        _ => "`,` and `_` only group digits in threes (\"12,500,000\"); write decimals with a point".to_string(),
     })
 }
 
@@ -121,7 +160,7 @@ pub fn money_text(text: &str) -> Result<Parsed, ValueError> {
         }
         _ => Err(ValueError::new(
             format!("\"{text}\" is not an amount of money"),
-            Some(MONEY_HINT.into()),
+            Some(decimal_comma_hint(text).unwrap_or_else(|| MONEY_HINT.into())),
         )),
     }
 }
@@ -146,7 +185,7 @@ pub fn shares_text(text: &str) -> Result<Parsed, ValueError> {
         Some(_) => Err(too_large(text)),
         None => Err(ValueError::new(
             format!("\"{text}\" is not a share count"),
-            Some("write shares like `4_500_000` or \"1176470.5\"".into()),
+            Some(decimal_comma_hint(text).unwrap_or_else(|| "write shares like `4_500_000` or \"1176470.5\"".into())),
         )),
     }
 }
@@ -174,7 +213,7 @@ pub fn percent_text(text: &str) -> Result<Parsed, ValueError> {
         }),
         None => Err(ValueError::new(
             format!("\"{text}\" is not a percent"),
-            Some("write a percent like \"20%\"".into()),
+            Some(decimal_comma_hint(text).unwrap_or_else(|| "write a percent like \"20%\"".into())),
         )),
     }
 }
@@ -259,6 +298,20 @@ mod tests {
 
     fn money(t: &str) -> Decimal {
         money_text(t).unwrap().value
+    }
+
+    #[test]
+    fn grouping_is_in_threes_so_a_decimal_comma_is_refused() {
+        assert_eq!(money("12,500,000"), dec!(12_500_000));
+        assert_eq!(money("$1,000.5"), dec!(1000.5));
+        assert_eq!(money("5_000k"), dec!(5_000_000));
+        for bad in ["2,5M", "2,50M", "5_5M", "1,00,000", "1,000_000", "12,5000"] {
+            assert!(money_text(bad).is_err(), "{bad} was accepted");
+        }
+        assert!(percent_text("2,5%").is_err());
+        assert!(shares_text("1,5").is_err());
+        assert_eq!(decimal_comma_hint("12,500,000"), None);
+        assert!(decimal_comma_hint("2,5%").is_some_and(|h| h.ends_with("\"2.5%\"")));
     }
 
     #[test]
