@@ -13,6 +13,7 @@ pub mod value;
 pub mod variant;
 
 use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::engine::TrancheAmount;
 use crate::engine::{HolderKind, Scenario};
 use expect::Expect;
 use reader::{Node, Problems, Table};
@@ -252,6 +253,7 @@ fn build(
     let rounds = rounds::read(&top, mode, &converting, p);
     let rounding = settings::read(&top, p);
     pool_never_invests(&holders, &rounds, &safes, &notes, p);
+    pro_rata_needs_a_stake(&holders, &rounds, &safes, &notes, p);
     let exit = exit::read(&top, &round_names, p);
     let expects = expect::read(&top, text, p);
     Some(Document {
@@ -345,6 +347,46 @@ fn pool_never_invests(
                 span.clone(),
                 format!("\"{investor}\" is the unallocated option pool, which cannot invest"),
                 Some("name the investor who buys; the pool is topped up with `pool_target` or `pool_increase`".into()),
+            );
+        }
+    }
+}
+
+/// A pro rata tranche buys the investor's share of the round, measured by what it holds
+/// once the round's safes and notes have converted: an investor who holds nothing by then
+/// (most often a misspelt name) would silently buy nothing.
+fn pro_rata_needs_a_stake(
+    holders: &[crate::engine::Holder],
+    rounds: &[crate::engine::Round],
+    safes: &[crate::engine::Safe],
+    notes: &[crate::engine::Note],
+    p: &mut Problems,
+) {
+    for (k, round) in rounds.iter().enumerate() {
+        let known = || {
+            holders
+                .iter()
+                .map(|h| &*h.name)
+                .chain(safes.iter().filter(|s| s.converts_at <= k).map(|s| &*s.investor))
+                .chain(notes.iter().filter(|n| n.converts_at <= k).map(|n| &*n.investor))
+                .chain(rounds[..k].iter().flat_map(|r| r.tranches.iter().map(|t| &*t.investor)))
+        };
+        for t in round.tranches.iter().filter(|t| t.amount == TrancheAmount::ProRata) {
+            if known().any(|name| name == &*t.investor) {
+                continue;
+            }
+            let hint = match did_you_mean(&t.investor, known()) {
+                Some(near) => format!("did you mean \"{near}\"?"),
+                None => "pro rata is a share of what the investor already holds: give a new investor a fixed `amount`"
+                    .into(),
+            };
+            p.at(
+                t.span.clone(),
+                format!(
+                    "\"{}\" has a pro rata tranche in round \"{}\" but holds nothing before it",
+                    t.investor, round.name
+                ),
+                Some(hint),
             );
         }
     }

@@ -75,6 +75,10 @@ const CATALOG: &[(&str, &str)] = &[
     ("percent-without-sign", "`sold = \"20\"`: a percent without its `%`"),
     ("not-a-percent", "`sold = \"a fifth%\"`: words where the percent goes"),
     (
+        "pro-rata-no-stake",
+        "a pro rata tranche for a name that holds nothing (a typo), hint did-you-mean",
+    ),
+    (
         "decimal-comma",
         "\"2,5%\" and \"2,5M\": a decimal comma is refused (it would read as 25), hint with the point",
     ),
