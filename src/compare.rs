@@ -5,7 +5,7 @@
 //!
 //! `build` computes the comparison once; the renderers only format it.
 
-use crate::engine::Outcome;
+use crate::engine::{self, Outcome};
 use crate::report::blocks::{Block, Grid};
 use crate::report::csv::field;
 use crate::report::format;
@@ -31,6 +31,8 @@ pub enum Figure {
     Price,
     Ownership,
     Value,
+    /// A holder's payout at an exit value.
+    Payout,
 }
 
 impl Figure {
@@ -43,6 +45,7 @@ impl Figure {
             Figure::Price => "price",
             Figure::Ownership => "ownership",
             Figure::Value => "value",
+            Figure::Payout => "payout",
         }
     }
 
@@ -54,6 +57,7 @@ impl Figure {
             Figure::Price => "price per share",
             Figure::Ownership => "ownership",
             Figure::Value => "value",
+            Figure::Payout => "payout",
         }
     }
 }
@@ -65,6 +69,8 @@ pub struct Row {
     /// The holder a final-table figure belongs to.
     pub holder: Option<String>,
     pub figure: Figure,
+    /// The exit value a payout figure is taken at.
+    pub exit: Option<Decimal>,
     /// One per column; `None` where the round or holder is absent (or a price in percent mode).
     pub values: Vec<Option<Decimal>>,
 }
@@ -144,6 +150,7 @@ pub fn build(inputs: &[Input]) -> Comparison {
                 round: Some(name.clone()),
                 holder: None,
                 figure,
+                exit: None,
                 values: per_column
                     .iter()
                     .map(|r| {
@@ -165,6 +172,7 @@ pub fn build(inputs: &[Input]) -> Comparison {
                 round: None,
                 holder: Some(name.clone()),
                 figure,
+                exit: None,
                 values: inputs
                     .iter()
                     .map(|i| {
@@ -175,6 +183,34 @@ pub fn build(inputs: &[Input]) -> Comparison {
                             _ => h.value_after,
                         }
                     })
+                    .collect(),
+            });
+        }
+    }
+    // Payouts at every exit value any column computes, holder by holder: variants that
+    // differ only in their preferences differ here.
+    let mut exits: Vec<Decimal> = Vec::new();
+    for i in inputs {
+        for e in &i.outcome.exits {
+            if !exits.contains(&e.value) {
+                exits.push(e.value);
+            }
+        }
+    }
+    for exit in exits {
+        let payouts: Vec<Option<Vec<engine::Payout>>> = inputs
+            .iter()
+            .map(|i| i.outcome.exits.iter().find(|e| e.value == exit).map(|e| e.payouts()))
+            .collect();
+        for name in &holders {
+            rows.push(Row {
+                round: None,
+                holder: Some(name.clone()),
+                figure: Figure::Payout,
+                exit: Some(exit),
+                values: payouts
+                    .iter()
+                    .map(|p| Some(p.as_ref()?.iter().find(|p| p.holder == *name)?.amount))
                     .collect(),
             });
         }
@@ -295,6 +331,32 @@ impl Comparison {
                 footer: None,
             }));
         }
+        // One table of payouts per exit value.
+        let mut exits: Vec<Decimal> = Vec::new();
+        for e in self.rows.iter().filter_map(|r| r.exit) {
+            if !exits.contains(&e) {
+                exits.push(e);
+            }
+        }
+        for exit in exits {
+            let rows = self
+                .rows
+                .iter()
+                .filter(|r| r.exit == Some(exit))
+                .map(|r| {
+                    let mut cells = vec![r.holder.clone().unwrap_or_default()];
+                    cells.extend(self.cells(r));
+                    cells
+                })
+                .collect();
+            let (header, numeric) = self.header(&format!("Payout at {}", format::money(exit, &self.symbol(0))));
+            out.push(Block::Grid(Grid {
+                header,
+                numeric,
+                rows,
+                footer: None,
+            }));
+        }
         out
     }
 
@@ -309,7 +371,10 @@ impl Comparison {
             out.push(',');
             out.push_str(&field(&format!("difference:{}", c.label)));
         }
-        out.push('\n');
+        // Payout rows carry their exit value, in a last column (only when there are
+        // any, so that comparisons without an exit keep their columns).
+        let with_exit = self.rows.iter().any(|r| r.exit.is_some());
+        out.push_str(if with_exit { ",exit\n" } else { "\n" });
         let exact = |v: Option<Decimal>| v.map(format::exact).unwrap_or_default();
         for r in &self.rows {
             out.push_str(&field(r.round.as_deref().unwrap_or("")));
@@ -324,6 +389,10 @@ impl Comparison {
             for i in 1..self.columns.len() {
                 out.push(',');
                 out.push_str(&exact(r.difference(i)));
+            }
+            if with_exit {
+                out.push(',');
+                out.push_str(&exact(r.exit));
             }
             out.push('\n');
         }
@@ -345,6 +414,7 @@ impl Comparison {
                 "round": r.round,
                 "holder": r.holder,
                 "figure": r.figure.key(),
+                "exit": num(r.exit),
                 "values": r.values.iter().map(|v| num(*v)).collect::<Vec<_>>(),
                 "differences": (0..self.columns.len()).map(|i| num(r.difference(i))).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),

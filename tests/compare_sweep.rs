@@ -277,6 +277,37 @@ fn a_variant_path_error_points_at_the_variant() {
 
 // ------------------------------------------------------------------ compare
 
+/// Variants that differ only in their preferences differ in their payouts: compare
+/// lists each holder's payout at each exit value (Foley Hoag's three forms of preferred,
+/// $5M for 20% and a $40M sale: $8M / $10M / $12M to the investors).
+#[test]
+fn compare_shows_payouts_at_each_exit_value() {
+    let file = "scenarios/liquidation-preferences.toml";
+    let run = calc(&[
+        "compare",
+        file,
+        &format!("{file}#participating, 2x cap"),
+        &format!("{file}#participating, no cap"),
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(lines[0].ends_with(",exit"), "{}", lines[0]);
+    assert!(
+        lines.contains(&",Series A investors,payout,8000000,10000000,12000000,2000000,4000000,40000000"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        lines.contains(&",Common,payout,32000000,30000000,28000000,-2000000,-4000000,40000000"),
+        "{}",
+        run.stdout
+    );
+    // Rows without an exit leave the column empty.
+    assert!(lines.contains(&"Series A,,price,2.5,2.5,2.5,0,0,"), "{}", run.stdout);
+}
+
 #[test]
 fn compare_puts_scenarios_side_by_side_with_exact_differences() {
     let run = calc(&[
