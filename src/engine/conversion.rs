@@ -83,19 +83,28 @@ pub fn converting<'s>(
             Decimal::ZERO
         } else {
             let (Some(issued), Some(date)) = (note.issued, round.date) else {
-                let missing = if note.issued.is_none() {
-                    "the note has no `issued` date"
-                } else {
-                    "its round has no `date`"
+                let (missing, hint) = match (note.issued, round.date) {
+                    (None, None) => (
+                        "the note has no `issued` date",
+                        format!(
+                            "add `issued = 2024-01-15` to the [[note]] and `date = 2026-03-31` to round \"{}\"",
+                            round.name
+                        ),
+                    ),
+                    (None, Some(_)) => (
+                        "the note has no `issued` date",
+                        "add `issued = 2024-01-15` to the [[note]]".to_string(),
+                    ),
+                    (Some(_), _) => (
+                        "its round has no `date`",
+                        format!("add `date = 2026-03-31` to round \"{}\"", round.name),
+                    ),
                 };
                 return Err(EngineError::new(
                     &note.span,
                     format!("the note of \"{}\" accrues interest, but {missing}", note.investor),
                 )
-                .with_hint(format!(
-                    "add `issued = 2024-01-15` to the [[note]] and `date = 2026-03-31` to round \"{}\"",
-                    round.name
-                )));
+                .with_hint(hint));
             };
             let days = interest::days_between(issued, date);
             if days < 0 {
