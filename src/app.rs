@@ -562,11 +562,18 @@ fn run_check(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<i32> {
-    let paths = if args.paths.is_empty() {
+    let default = args.paths.is_empty();
+    let paths = if default {
         vec![PathBuf::from("scenarios")]
     } else {
         args.paths.clone()
     };
+    if default && !paths[0].is_dir() {
+        let d = Diagnostic::whole_file("`calc check` with no argument checks ./scenarios/, and there is none here")
+            .hint("name the files or directories to check: `calc check FILE|DIR...`");
+        print_diagnostics(err, "scenarios", "", std::slice::from_ref(&d))?;
+        return Ok(2);
+    }
     let files = expand(&paths);
     let mut results: Vec<(SourceFile, FileResult)> = Vec::new();
     let mut invalid = false;

@@ -522,6 +522,25 @@ fn a_missing_file_is_an_error_with_exit_2() {
 }
 
 #[test]
+fn check_without_arguments_outside_a_project() {
+    let empty = std::env::temp_dir().join(format!("calc-no-scenarios-{}", std::process::id()));
+    std::fs::create_dir_all(&empty).unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_calc"))
+        .arg("check")
+        .current_dir(&empty)
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&empty).ok();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "scenarios: `calc check` with no argument checks ./scenarios/, and there is none here\n  \
+         = hint: name the files or directories to check: `calc check FILE|DIR...`\n\
+         calc: 1 problem in scenarios\n"
+    );
+}
+
+#[test]
 fn no_file_is_a_usage_error() {
     let run = calc::<&str>(&[]);
     assert_eq!(run.code, 2);
@@ -661,6 +680,10 @@ const MESSAGES_WITHOUT_ENTRY: &[(&str, &str)] = &[
         "the file is … bytes, more than the … a scenario may have",
         "needs a file over 10 MiB (src/app.rs and src/scenario/mod.rs): \
          `a_file_larger_than_a_scenario_may_be_is_refused` writes one in a scratch directory",
+    ),
+    (
+        "`calc check` with no argument checks ./scenarios/, and there is none here",
+        "needs a working directory without scenarios/: `check_without_arguments_outside_a_project`",
     ),
     (
         "cannot read the file: ",
