@@ -120,10 +120,14 @@ pub fn evaluate(scenario: &Scenario) -> Result<Outcome, EngineError> {
     })
 }
 
-/// An empty list of names shared by every evaluation (a placeholder, not an allocation).
+/// An empty list of names shared by the evaluations of a thread (a placeholder, not an
+/// allocation). Per thread, not global: threads evaluating side by side (`calc sweep`)
+/// would otherwise contend for one reference count.
 fn no_names() -> Arc<[HolderInfo]> {
-    static EMPTY: std::sync::OnceLock<Arc<[HolderInfo]>> = std::sync::OnceLock::new();
-    Arc::clone(EMPTY.get_or_init(|| Arc::new([])))
+    thread_local! {
+        static EMPTY: Arc<[HolderInfo]> = Arc::new([]);
+    }
+    EMPTY.with(Arc::clone)
 }
 
 /// Refuses, before any work, a scenario whose table of holders × rounds would not fit

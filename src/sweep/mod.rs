@@ -494,7 +494,12 @@ fn parallel(
             receivers.push(rx);
             let stop = &stop;
             scope.spawn(move || {
-                let mut eval = Evaluator::new(source, axes, base.clone());
+                // A scenario of the thread's own, names included: a clone would share each
+                // name's reference count with the other threads, and every evaluation
+                // touches those counts (cache lines bouncing between cores).
+                let own = scenario::load(source.text, source.stem, source.variant, source.overrides)
+                    .map_or_else(|_| base.clone(), |doc| doc.scenario);
+                let mut eval = Evaluator::new(source, axes, own);
                 let mut row = Vec::new();
                 let mut chunk = t as u64;
                 while chunk < chunks && !stop.load(Ordering::Relaxed) {
