@@ -373,6 +373,24 @@ fn pro_rata_needs_a_stake(
         };
         for t in round.tranches.iter().filter(|t| t.amount == TrancheAmount::ProRata) {
             if known().any(|name| name == &*t.investor) {
+                // A safe's pro rata right is a side letter (`pro_rata = true`): a
+                // safe holder with nothing else and no side letter has none.
+                let by_safe_only = !holders.iter().any(|h| h.name == t.investor)
+                    && !notes.iter().any(|n| n.converts_at <= k && n.investor == t.investor)
+                    && !rounds[..k]
+                        .iter()
+                        .any(|r| r.tranches.iter().any(|x| x.investor == t.investor));
+                let letters = || safes.iter().filter(|s| s.converts_at <= k && s.investor == t.investor);
+                if by_safe_only && !letters().any(|s| s.pro_rata) {
+                    p.at(
+                        t.span.clone(),
+                        format!(
+                            "\"{}\" holds only a safe without a pro rata side letter, so it has no pro rata right in round \"{}\"",
+                            t.investor, round.name
+                        ),
+                        Some("write `pro_rata = true` on its [[safe]] (the side letter), or give this tranche a fixed `amount`".into()),
+                    );
+                }
                 continue;
             }
             let hint = match did_you_mean(&t.investor, known()) {

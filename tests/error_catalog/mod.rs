@@ -75,6 +75,10 @@ const CATALOG: &[(&str, &str)] = &[
     ("percent-without-sign", "`sold = \"20\"`: a percent without its `%`"),
     ("not-a-percent", "`sold = \"a fifth%\"`: words where the percent goes"),
     (
+        "pro-rata-without-side-letter",
+        "a pro rata tranche for a safe holder whose safe has no `pro_rata = true` side letter",
+    ),
+    (
         "pro-rata-no-stake",
         "a pro rata tranche for a name that holds nothing (a typo), hint did-you-mean",
     ),
