@@ -21,7 +21,11 @@ pub fn fractions(amounts: &[Decimal]) -> Vec<Decimal> {
     }
     let mut out: Vec<Decimal> = amounts
         .iter()
-        .map(|a| a.checked_div(total).unwrap_or(Decimal::ZERO))
+        .map(|a| {
+            whole_quotient(*a, total)
+                .or_else(|| a.checked_div(total))
+                .unwrap_or(Decimal::ZERO)
+        })
         .collect();
     let Some(sum) = out.iter().try_fold(Decimal::ZERO, |acc, f| acc.checked_add(*f)) else {
         return out;
@@ -54,6 +58,32 @@ pub fn fractions(amounts: &[Decimal]) -> Vec<Decimal> {
     out
 }
 
+/// 10^28: a fraction below 1 has 28 decimal places in a `Decimal`.
+const TEN_TO_SCALE: u128 = 10_000_000_000_000_000_000_000_000_000;
+
+/// a / total with the value `Decimal` division gives (28 places, the last rounded half to
+/// even), by one integer division when both are whole share counts with a ≤ total and
+/// a × 10^28 fits in 128 bits: the common case, and about twice as fast.
+fn whole_quotient(a: Decimal, total: Decimal) -> Option<Decimal> {
+    if a.scale() != 0 || total.scale() != 0 || a.is_sign_negative() || total <= Decimal::ZERO {
+        return None;
+    }
+    let (a, t) = (a.mantissa().unsigned_abs(), total.mantissa().unsigned_abs());
+    if a > t {
+        return None;
+    }
+    let scaled = a.checked_mul(TEN_TO_SCALE)?;
+    let (mut q, r) = (scaled / t, scaled % t);
+    // Half to even, as rust_decimal rounds its quotients.
+    match r.checked_mul(2)?.cmp(&t) {
+        std::cmp::Ordering::Greater => q += 1,
+        std::cmp::Ordering::Equal if q % 2 == 1 => q += 1,
+        _ => {}
+    }
+    // The same value; the scale may differ (every report prints decimals normalized).
+    Decimal::try_from_i128_with_scale(i128::try_from(q).ok()?, SCALE).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,6 +102,37 @@ mod tests {
     fn sevenths_of_many_holders_sum_to_exactly_one() {
         let amounts: Vec<Decimal> = (1..=700).map(|i| Decimal::from(i % 7 + 1)).collect();
         assert_eq!(fractions(&amounts).iter().copied().sum::<Decimal>(), Decimal::ONE);
+    }
+
+    #[test]
+    fn whole_quotients_match_decimal_division_digit_for_digit() {
+        let mut x: u64 = 88172645463325252;
+        let mut next = |below: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % below.max(1)
+        };
+        for i in 0..200_000u64 {
+            let total = 1 + next([10, 1_000, 10_000_000, 30_000_000_000][(i % 4) as usize]);
+            let a = next(total + 1);
+            let (a, total) = (Decimal::from(a), Decimal::from(total));
+            let fast = whole_quotient(a, total).expect("whole amounts take the fast path");
+            let slow = a.checked_div(total).unwrap_or_default();
+            let (fast, slow) = (fast.normalize(), slow.normalize());
+            assert_eq!(
+                (fast.mantissa(), fast.scale()),
+                (slow.mantissa(), slow.scale()),
+                "{a} / {total}: {fast} against {slow}"
+            );
+        }
+        // Exact ties at the 29th place: 10^28 / 2^29 ends in a half.
+        for (a, total) in [(1u64, 1u64 << 29), (3, 1 << 29), (5, 1 << 30), (7, 1 << 31)] {
+            let (a, total) = (Decimal::from(a), Decimal::from(total));
+            assert_eq!(whole_quotient(a, total), a.checked_div(total), "{a} / {total}");
+        }
+        assert_eq!(whole_quotient(dec!(1.5), dec!(3)), None);
+        assert_eq!(whole_quotient(dec!(4), dec!(3)), None);
     }
 
     #[test]
