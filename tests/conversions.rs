@@ -1820,3 +1820,124 @@ proptest! {
         }
     }
 }
+
+// ------------------------------------------------- exact route (found in review)
+
+/// A `price` valuation whose exact denominator x is a fraction too wide for a decimal
+/// (a 6,532,000.39 cap beside notes and a pre-money safe): the exact solver leaves the
+/// round to the decimal one instead of refusing it as "too large". Pre-money = price × x.
+#[test]
+fn a_price_valuation_with_a_wide_exact_denominator_is_reported() {
+    let o = outcome(
+        r#"
+[[holder]]
+name = "Founders"
+shares = 13_290_762
+[[holder]]
+name = "Options"
+kind = "options"
+shares = 15_997
+[[holder]]
+name = "Pool"
+kind = "pool"
+shares = 1_163_542
+[[safe]]
+investor = "S1"
+amount = "389000"
+cap = "24163000"
+type = "pre-money"
+[[safe]]
+investor = "S2"
+amount = "36000"
+cap = "6532000.39"
+discount = "68%"
+[[note]]
+investor = "N1"
+principal = "1181000"
+cap = "37419000"
+discount = "3%"
+[[note]]
+investor = "N2"
+principal = "1839000"
+cap = "36085000"
+[[round]]
+name = "Series A"
+price = "2342"
+[[round.tranche]]
+investor = "Lead"
+amount = "2432000"
+[rounding]
+price_decimals = 0
+price_rounding = "down"
+"#,
+    );
+    let r = round(&o, "Series A");
+    assert_eq!(r.price, Some(dec!(2342)));
+    // Pre-money = price × x, x = F + S with the exact S (§7.5): above price × F, and
+    // below price × (F + the issued S), which rounding the notes' cap prices down to
+    // whole dollars (2.586… → 2) inflates.
+    let (f, s, _) = fsp(r);
+    assert!(r.pre_money > dec!(2342) * f);
+    assert!(r.pre_money < dec!(2342) * (f + s));
+}
+
+/// New money and a safe converting at the price divide the same amount by the same price
+/// the same way: 1,000 / 1.0000000000000001 is 999.9999999999999…, so 999 shares each.
+#[test]
+fn a_tranche_and_a_conversion_at_the_same_price_get_the_same_shares() {
+    let o = outcome(
+        r#"
+[[holder]]
+name = "Founders"
+shares = 10_000_000
+[[safe]]
+investor = "Angel"
+amount = "1000"
+[[round]]
+name = "A"
+price = "1.0000000000000001"
+[[round.tranche]]
+investor = "Lead"
+amount = "1000"
+"#,
+    );
+    let r = round(&o, "A");
+    assert_eq!(conversion(r, "Angel").shares, Some(dec!(999)));
+    assert_eq!(tranche(r, "Lead").shares, Some(dec!(999)));
+}
+
+/// A safe that converted in an earlier round made its investor a shareholder: the pro
+/// rata right of a later round needs no side letter then (methodology §7).
+#[test]
+fn a_safe_converted_earlier_is_a_holding_for_pro_rata() {
+    let o = outcome(
+        r#"
+[[holder]]
+name = "Founders"
+shares = 10_000_000
+[[safe]]
+investor = "Angel"
+amount = "500k"
+cap = "5M"
+converts_at = "Seed"
+[[round]]
+name = "Seed"
+pre_money = "10M"
+[[round.tranche]]
+investor = "Lead"
+amount = "2M"
+[[round]]
+name = "Series A"
+pre_money = "40M"
+amount = "10M"
+[[round.tranche]]
+investor = "Angel"
+pro_rata = true
+[[round.tranche]]
+investor = "Big"
+amount = "rest"
+"#,
+    );
+    let r = round(&o, "Series A");
+    assert!(tranche(r, "Angel").amount > Decimal::ZERO);
+}

@@ -19,8 +19,13 @@ use std::cmp::Ordering;
 pub struct Solved {
     /// The round price, rounded per `price_decimals` (or as given).
     pub price: Decimal,
-    /// x, the price's denominator (the pre-money of a `price` valuation is price × x).
-    pub denominator: Ratio,
+    /// x, the price's denominator: the pre-money of a `price` valuation is price × x
+    /// (`None` for a round valued by money, which does not need it).
+    pub denominator: Option<Decimal>,
+    /// What a new-money amount is divided by for its shares: the exact price when prices
+    /// are not rounded, else the rounded price (so that tranches and conversions divide
+    /// alike, exactly).
+    pub divisor: Ratio,
     pub conversions: Vec<Conversion>,
 }
 
@@ -352,9 +357,12 @@ impl Exact {
         if out.iter().any(|c| c.shares.is_zero() && !c.amount.is_zero()) {
             return None;
         }
+        // A fraction too wide for a decimal: the decimal route reports this round.
+        let denominator = if self.by_value { None } else { Some(sol.x.to_decimal()?) };
         Some(Solved {
             price,
-            denominator: sol.x,
+            denominator,
+            divisor: divisor(exact_price, price)?,
             conversions: out,
         })
     }

@@ -111,8 +111,13 @@ pub fn apply(
     };
     // Solved in exact fractions when they stay within 128 bits, else in decimals; then
     // rounded once: the price, then every share count from it.
-    let (price, denominator, mut conversions) = match exact_solver::solve(&inputs, rounding) {
-        Some(solved) => (solved.price, Denominator::Exact(solved.denominator), solved.conversions),
+    let (price, denominator, divisor, mut conversions) = match exact_solver::solve(&inputs, rounding) {
+        Some(solved) => (
+            solved.price,
+            solved.denominator,
+            Some(solved.divisor),
+            solved.conversions,
+        ),
         None => {
             let solution = solver::solve(&inputs, arith)?;
             let price = match pricing {
@@ -126,7 +131,7 @@ pub fn apply(
                 );
             }
             let conversions = convert(&inputs, &solution, price, rounding, arith)?;
-            (price, Denominator::Decimal(solution.denominator), conversions)
+            (price, Some(solution.denominator), None, conversions)
         }
     };
     let conversion_shares = arith.sum(conversions.iter().map(|c| c.shares))?;
@@ -169,7 +174,7 @@ pub fn apply(
                 holder: 0,
                 label: p.tranche.label.clone(),
                 amount: p.amount,
-                shares: rounding.cash_shares.apply(arith.div(p.amount, price)?),
+                shares: cash_shares(p.amount, price, divisor, rounding, arith)?,
             })
         })
         .collect::<Result<_, EngineError>>()?;
@@ -220,13 +225,7 @@ pub fn apply(
 
     let pre_money = match valuation {
         Some((pre, _)) => pre,
-        None => {
-            let x = match denominator {
-                Denominator::Decimal(x) => x,
-                Denominator::Exact(x) => x.to_decimal().ok_or_else(|| arith.overflow())?,
-            };
-            arith.mul(price, x)?
-        }
+        None => arith.mul(price, denominator.unwrap_or_default())?,
     };
     let post_money = arith.add(pre_money, total)?;
 
@@ -265,12 +264,6 @@ pub fn apply(
         tranches: bought,
         adjustments,
     })
-}
-
-/// x, the denominator of the round's price, as the solver that priced the round left it.
-enum Denominator {
-    Decimal(Decimal),
-    Exact(Ratio),
 }
 
 /// Shares for each converting instrument at its solved term, rounded once.
@@ -382,6 +375,23 @@ fn convert(
         });
     }
     Ok(out)
+}
+
+/// The shares an amount of new money buys, rounded per `cash_shares`: decided on the
+/// exact quotient when the round was solved exactly (as its conversions are), else on the
+/// decimal one.
+fn cash_shares(
+    amount: Decimal,
+    price: Decimal,
+    divisor: Option<Ratio>,
+    rounding: &Rounding,
+    arith: Arith,
+) -> Result<Decimal, EngineError> {
+    let exact = divisor.and_then(|d| Ratio::of(amount)?.checked_div(d)?.round(rounding.cash_shares));
+    match exact {
+        Some(shares) => Ok(shares),
+        None => Ok(rounding.cash_shares.apply(arith.div(amount, price)?)),
+    }
 }
 
 /// Issues each purchase's shares of the round's class (a new investor holds preferred).

@@ -375,12 +375,15 @@ fn pro_rata_needs_a_stake(
             if known().any(|name| name == &*t.investor) {
                 // A safe's pro rata right is a side letter (`pro_rata = true`): a
                 // safe holder with nothing else and no side letter has none.
+                // Shares from a safe that converted in an earlier round are a holding
+                // like any other.
                 let by_safe_only = !holders.iter().any(|h| h.name == t.investor)
+                    && !safes.iter().any(|s| s.converts_at < k && s.investor == t.investor)
                     && !notes.iter().any(|n| n.converts_at <= k && n.investor == t.investor)
                     && !rounds[..k]
                         .iter()
                         .any(|r| r.tranches.iter().any(|x| x.investor == t.investor));
-                let letters = || safes.iter().filter(|s| s.converts_at <= k && s.investor == t.investor);
+                let letters = || safes.iter().filter(|s| s.converts_at == k && s.investor == t.investor);
                 if by_safe_only && !letters().any(|s| s.pro_rata) {
                     p.at(
                         t.span.clone(),

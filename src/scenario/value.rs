@@ -88,7 +88,10 @@ fn grouped_in_threes(int_part: &str) -> bool {
         (false, true) => '_',
     };
     let mut groups = int_part.split(separator);
-    let first_ok = groups.next().is_some_and(|g| (1..=3).contains(&g.len()));
+    // "0,250" is a decimal comma too: a grouped number does not start with a zero.
+    let first_ok = groups
+        .next()
+        .is_some_and(|g| (1..=3).contains(&g.len()) && !g.starts_with('0'));
     first_ok && groups.all(|g| g.len() == 3)
 }
 
@@ -305,7 +308,17 @@ mod tests {
         assert_eq!(money("12,500,000"), dec!(12_500_000));
         assert_eq!(money("$1,000.5"), dec!(1000.5));
         assert_eq!(money("5_000k"), dec!(5_000_000));
-        for bad in ["2,5M", "2,50M", "5_5M", "1,00,000", "1,000_000", "12,5000"] {
+        for bad in [
+            "2,5M",
+            "2,50M",
+            "5_5M",
+            "1,00,000",
+            "1,000_000",
+            "12,5000",
+            "0,250M",
+            "00,500",
+            "0_250k",
+        ] {
             assert!(money_text(bad).is_err(), "{bad} was accepted");
         }
         assert!(percent_text("2,5%").is_err());
