@@ -195,7 +195,9 @@ fn class_grid(outcome: &Outcome, symbol: &str) -> Grid {
             let mut row = vec![outcome.exits[0].classes[i].class.clone()];
             for e in &outcome.exits {
                 let c = &e.classes[i];
-                let how = if c.converted { "converted" } else { "preference" };
+                // Not converted: paid as preferred (its preference, and its participation
+                // if it participates), which "preference" alone would understate.
+                let how = if c.converted { "converted" } else { "as preferred" };
                 row.push(format!("{} ({how})", format::money(c.amount, symbol)));
             }
             row
