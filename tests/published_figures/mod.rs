@@ -289,3 +289,94 @@ fn one_seventh_and_half_the_company() {
     assert_eq!(half.rounds[0].pre_money, dec!(10_000_000));
     assert_eq!(half.rounds[0].tranche_rows()[0].ownership, dec!(0.5));
 }
+
+/// Wikipedia, "Option pool shuffle" (2020 revision), example: 90,000 shares outstanding,
+/// a VC allocated 18,000 shares, a 10% option pool. Founder-friendly order (the VC's
+/// shares first, then the pool): the pool is 12,000 shares, 10% of 120,000, and the VC
+/// owns 15%. VC-friendly order (a pool of 10% of the pre-money shares first, 10,000): the
+/// VC owns 18,000 / 118,000 = 15.25% and the pool 10,000 / 118,000 = 8.47%. The article
+/// gives share counts only; a $1.00 price turns them into money.
+#[test]
+fn wikipedia_option_pool_shuffle_both_orders() {
+    let (_, vc_first) = evaluate(
+        r#"
+        [[holder]]
+        name = "Founders"
+        shares = 90_000
+
+        [[round]]
+        name = "Series A"
+        price = "1.00"
+        pool_target = "10%"
+        pool_timing = "post-money"
+
+        [[round.tranche]]
+        investor = "VC"
+        amount = 18_000
+        "#,
+    );
+    let round = &vc_first.rounds[0];
+    assert_eq!(round.pool_increase, Some(dec!(12_000)));
+    assert_eq!(holder(&round.holders(), "VC").ownership_after, dec!(0.15));
+
+    let (_, pool_first) = evaluate(
+        r#"
+        [[holder]]
+        name = "Founders"
+        shares = 90_000
+
+        [[round]]
+        name = "Series A"
+        price = "1.00"
+        pool_increase = 10_000
+
+        [[round.tranche]]
+        investor = "VC"
+        amount = 18_000
+        "#,
+    );
+    let rows = pool_first.rounds[0].holders();
+    assert_eq!(percent(holder(&rows, "VC").ownership_after, 2), dec!(15.25));
+    assert_eq!(percent(holder(&rows, "Option pool").ownership_after, 2), dec!(8.47));
+}
+
+/// TWO12, "Do You Trust Your Cap Table Solution?" (2021), scenario 1: founders 8,000,000
+/// fully diluted shares; $500k convertible at a $5M cap (no discount, no interest); a $5M
+/// Series A at $20M pre-money with a 20% post-money option pool. TWO12's figures: founders
+/// 54.07%, the convertible 7.41%, the pool 20%, Series A 18.52%. They need the cap divided
+/// by the pre-money shares including the pool increase and the round priced on the
+/// pre-money shares without the conversion: a pre-money safe under the "pre-money"
+/// method (methodology §7.3, §8: a `[[note]]` cap divides by F and cannot give them).
+/// Identities: Series A = 5M / 27M = 18.52%; the convertible 500k / 5M × (F + P) / (F + P +
+/// S + new) = 2/27 = 7.41%.
+#[test]
+fn two12_convertible_with_a_post_money_pool() {
+    let (_, outcome) = evaluate(
+        r#"
+        [[holder]]
+        name = "Founders"
+        shares = 8_000_000
+
+        [[safe]]
+        investor = "Convertible"
+        amount = "500k"
+        cap = "5M"
+        type = "pre-money"
+
+        [[round]]
+        name = "Series A"
+        pre_money = "20M"
+        pool_target = "20%"
+        conversion_method = "pre-money"
+
+        [[round.tranche]]
+        investor = "Series A"
+        amount = "5M"
+        "#,
+    );
+    let rows = outcome.final_holders();
+    assert_eq!(percent(holder(&rows, "Founders").ownership_after, 2), dec!(54.07));
+    assert_eq!(percent(holder(&rows, "Convertible").ownership_after, 2), dec!(7.41));
+    assert_eq!(percent(holder(&rows, "Series A").ownership_after, 2), dec!(18.52));
+    assert_eq!(percent(holder(&rows, "Option pool").ownership_after, 2), dec!(20.00));
+}
