@@ -33,9 +33,9 @@ Examples:
   calc compare a.toml b.toml --format csv         two scenarios, exact decimals
 
 Rows: each round's pre-money, new money, post-money and price (aligned by round name),
-then every holder's final ownership and value; blank where a column has no such round
-or holder. Δ is the difference against the first column (ownership in percentage
-points).";
+then every holder's final ownership and value, then (with an [exit]) every holder's
+payout at each exit value; blank where a column has no such round, holder or exit value.
+Δ is the difference against the first column (ownership in percentage points).";
 
 const SWEEP_HELP: &str = "\
 Examples:
