@@ -38,10 +38,11 @@ impl RoundOutcome {
     /// valuation its conversion implied.
     pub fn conversion_rows(&self) -> Vec<ConversionRow> {
         let shares = self.mode == Mode::Shares;
+        let total = self.total_amount();
         self.conversions
             .iter()
             .map(|c| {
-                let (ownership, implied_post_money) = self.bought(c.amount, c.shares);
+                let (ownership, implied_post_money) = bought(total, c.amount, c.shares);
                 ConversionRow {
                     instrument: c.instrument,
                     investor: self.holder_name(c.holder),
@@ -59,10 +60,11 @@ impl RoundOutcome {
     /// One row per tranche: the ownership it bought and the valuation it paid.
     pub fn tranche_rows(&self) -> Vec<TrancheRow> {
         let shares = self.mode == Mode::Shares;
+        let total = self.total_amount();
         self.tranches
             .iter()
             .map(|t| {
-                let (ownership, implied_post_money) = self.bought(t.amount, t.shares);
+                let (ownership, implied_post_money) = bought(total, t.amount, t.shares);
                 TrancheRow {
                     investor: self.holder_name(t.holder),
                     label: t.label.clone(),
@@ -75,16 +77,13 @@ impl RoundOutcome {
             .collect()
     }
 
-    /// Ownership bought (`held` over the total after the round) and the implied
-    /// post-money, amount / ownership, computed as amount × total / held so that no
-    /// rounded fraction enters it. The engine has checked both in range.
-    fn bought(&self, amount: Decimal, held: Decimal) -> (Decimal, Option<Decimal>) {
-        let total = self.amount_after;
-        let ownership = held.checked_div(total).unwrap_or(Decimal::ZERO);
-        let implied = (!held.is_zero())
-            .then(|| amount.checked_mul(total).and_then(|v| v.checked_div(held)))
-            .flatten();
-        (ownership, implied)
+    /// The sum of the amounts after the round (shares, or value units in percent mode),
+    /// which the engine has summed without overflow.
+    fn total_amount(&self) -> Decimal {
+        self.amounts
+            .iter()
+            .try_fold(Decimal::ZERO, |acc, a| acc.checked_add(*a))
+            .unwrap_or(Decimal::ZERO)
     }
 
     fn holder_name(&self, index: usize) -> std::sync::Arc<str> {
@@ -103,6 +102,17 @@ impl RoundOutcome {
             Some(self.post_money),
         )
     }
+}
+
+/// Ownership bought (`held` over the total after the round) and the implied post-money,
+/// amount / ownership, computed as amount × total / held so that no rounded fraction
+/// enters it (the engine has checked amount × total in range).
+fn bought(total: Decimal, amount: Decimal, held: Decimal) -> (Decimal, Option<Decimal>) {
+    let ownership = held.checked_div(total).unwrap_or(Decimal::ZERO);
+    let implied = (!held.is_zero())
+        .then(|| amount.checked_mul(total).and_then(|v| v.checked_div(held)))
+        .flatten();
+    (ownership, implied)
 }
 
 fn rows(

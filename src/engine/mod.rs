@@ -75,7 +75,6 @@ pub fn evaluate(scenario: &Scenario) -> Result<Outcome, EngineError> {
             holder_info: Arc::clone(&no_names),
             total_before: shares.then_some(total_before),
             total_after: shares.then_some(total_after),
-            amount_after: total_after,
         });
         total_before = total_after;
         if exit_after == Some(index) {

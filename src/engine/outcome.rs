@@ -117,9 +117,6 @@ pub struct RoundOutcome {
     /// Fully diluted shares before and after (share mode).
     pub total_before: Option<Decimal>,
     pub total_after: Option<Decimal>,
-    /// The sum of `amounts` (shares, or value units in percent mode): what ownership
-    /// after the round is measured against.
-    pub amount_after: Decimal,
 }
 
 /// A tranche's purchase as computed: the row adds ownership and the implied valuation.

@@ -5,6 +5,7 @@
 //! one each to the largest positions, so that every fraction is within 10^-28 of the
 //! exact quotient and the column adds up to exactly 1. See docs/methodology.md.
 
+use super::rounding::POWERS_OF_TEN;
 use rust_decimal::Decimal;
 
 const SCALE: u32 = 28;
@@ -58,9 +59,6 @@ pub fn fractions(amounts: &[Decimal]) -> Vec<Decimal> {
     out
 }
 
-/// 10^28: a fraction below 1 has 28 decimal places in a `Decimal`.
-const TEN_TO_SCALE: u128 = 10_000_000_000_000_000_000_000_000_000;
-
 /// a / total with the value `Decimal` division gives (28 places, the last rounded half to
 /// even), by one integer division when both are whole share counts with a ≤ total and
 /// a × 10^28 fits in 128 bits: the common case, and about twice as fast.
@@ -72,7 +70,8 @@ fn whole_quotient(a: Decimal, total: Decimal) -> Option<Decimal> {
     if a > t {
         return None;
     }
-    let scaled = a.checked_mul(TEN_TO_SCALE)?;
+    // A fraction below 1 has 28 decimal places in a `Decimal`.
+    let scaled = a.checked_mul(POWERS_OF_TEN[SCALE as usize])?;
     let (mut q, r) = (scaled / t, scaled % t);
     // Half to even, as rust_decimal rounds its quotients.
     match r.checked_mul(2)?.cmp(&t) {

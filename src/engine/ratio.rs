@@ -7,6 +7,7 @@
 //! means a fraction outgrew 128 bits, and the caller then solves in decimals instead.
 
 use super::model::ShareRounding;
+use super::rounding::POWERS_OF_TEN;
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
 
@@ -26,7 +27,8 @@ impl Ratio {
 
     /// A decimal, exactly: its mantissa over 10^scale (both below 2^96).
     pub fn of(v: Decimal) -> Option<Ratio> {
-        Ratio::new(v.mantissa(), 10i128.checked_pow(v.scale())?)
+        let unit = POWERS_OF_TEN.get(v.scale() as usize)?;
+        Ratio::new(v.mantissa(), i128::try_from(*unit).ok()?)
     }
 
     /// n / d, reduced by their greatest common divisor once either outgrows 64 bits (so

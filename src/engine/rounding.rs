@@ -27,7 +27,7 @@ impl Rounding {
 const SNAP_PLACES: u32 = 12;
 
 /// 10^0 … 10^28: a Decimal's scale is at most 28.
-const POWERS_OF_TEN: [u128; 29] = {
+pub(crate) const POWERS_OF_TEN: [u128; 29] = {
     let mut p = [1u128; 29];
     let mut i = 1;
     while i < 29 {

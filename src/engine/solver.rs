@@ -81,7 +81,6 @@ pub struct Solution {
     pub price: Decimal,
     pub denominator: Decimal,
     pub pool_increase: Decimal,
-    pub conversion_shares: Decimal,
     /// F + S: the post-money safes' Company Capitalization.
     pub capitalization: Decimal,
     /// σ of the solution's regime: amount/cap over the post-money safes at their cap plus
@@ -159,7 +158,6 @@ struct Candidate {
     price: Decimal,
     denominator: Decimal,
     pool_increase: Decimal,
-    conversion_shares: Decimal,
     capitalization: Decimal,
     sigma: Decimal,
 }
@@ -170,7 +168,6 @@ impl Candidate {
             price: self.price,
             denominator: self.denominator,
             pool_increase: self.pool_increase,
-            conversion_shares: self.conversion_shares,
             capitalization: self.capitalization,
             sigma: self.sigma,
             terms,
@@ -373,7 +370,6 @@ fn solve_regime(
         price,
         denominator: x,
         pool_increase: p,
-        conversion_shares: s,
         capitalization: a.add(f, s)?,
         sigma,
     }))

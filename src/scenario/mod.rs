@@ -363,28 +363,24 @@ fn pro_rata_needs_a_stake(
     p: &mut Problems,
 ) {
     for (k, round) in rounds.iter().enumerate() {
-        let known = || {
+        // What an investor holds before round k's new money, apart from the safes that
+        // convert in round k itself (whose pro rata right is a side letter).
+        let holdings = || {
             holders
                 .iter()
                 .map(|h| &*h.name)
-                .chain(safes.iter().filter(|s| s.converts_at <= k).map(|s| &*s.investor))
+                .chain(safes.iter().filter(|s| s.converts_at < k).map(|s| &*s.investor))
                 .chain(notes.iter().filter(|n| n.converts_at <= k).map(|n| &*n.investor))
                 .chain(rounds[..k].iter().flat_map(|r| r.tranches.iter().map(|t| &*t.investor)))
         };
+        let converting = || safes.iter().filter(|s| s.converts_at == k);
         for t in round.tranches.iter().filter(|t| t.amount == TrancheAmount::ProRata) {
-            if known().any(|name| name == &*t.investor) {
-                // A safe's pro rata right is a side letter (`pro_rata = true`): a
-                // safe holder with nothing else and no side letter has none.
-                // Shares from a safe that converted in an earlier round are a holding
-                // like any other.
-                let by_safe_only = !holders.iter().any(|h| h.name == t.investor)
-                    && !safes.iter().any(|s| s.converts_at < k && s.investor == t.investor)
-                    && !notes.iter().any(|n| n.converts_at <= k && n.investor == t.investor)
-                    && !rounds[..k]
-                        .iter()
-                        .any(|r| r.tranches.iter().any(|x| x.investor == t.investor));
-                let letters = || safes.iter().filter(|s| s.converts_at == k && s.investor == t.investor);
-                if by_safe_only && !letters().any(|s| s.pro_rata) {
+            if holdings().any(|name| name == &*t.investor) {
+                continue;
+            }
+            let mut safes_here = converting().filter(|s| s.investor == t.investor).peekable();
+            if safes_here.peek().is_some() {
+                if !safes_here.any(|s| s.pro_rata) {
                     p.at(
                         t.span.clone(),
                         format!(
@@ -396,7 +392,8 @@ fn pro_rata_needs_a_stake(
                 }
                 continue;
             }
-            let hint = match did_you_mean(&t.investor, known()) {
+            let known = holdings().chain(converting().map(|s| &*s.investor));
+            let hint = match did_you_mean(&t.investor, known) {
                 Some(near) => format!("did you mean \"{near}\"?"),
                 None => "pro rata is a share of what the investor already holds: give a new investor a fixed `amount`"
                     .into(),
