@@ -95,7 +95,7 @@ pub fn percent(fraction: Decimal) -> String {
 
 /// An exact decimal for machines: no exponent, no trailing zeros.
 pub fn exact(value: Decimal) -> String {
-    value.normalize().to_string()
+    crate::decimal_text::DecimalText::new(value).as_str().to_string()
 }
 
 #[cfg(test)]
