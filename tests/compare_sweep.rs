@@ -294,6 +294,8 @@ fn compare_shows_payouts_at_each_exit_value() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert!(lines[0].ends_with(",exit"), "{}", lines[0]);
+    // Values, then each variant less the base, then the exit value; common takes the
+    // rest of the $40M (32M / 30M / 28M).
     assert!(
         lines.contains(&",Series A investors,payout,8000000,10000000,12000000,2000000,4000000,40000000"),
         "{}",
@@ -304,7 +306,7 @@ fn compare_shows_payouts_at_each_exit_value() {
         "{}",
         run.stdout
     );
-    // Rows without an exit leave the column empty.
+    // Rows without an exit leave the column empty; the price is 20M / 8M.
     assert!(lines.contains(&"Series A,,price,2.5,2.5,2.5,0,0,"), "{}", run.stdout);
 }
 
@@ -363,6 +365,7 @@ fn compare_aligns_rounds_by_name_and_leaves_absent_holders_blank() {
     // Both files name their round "2026 round": one row, two values (900B and 852B).
     let post = row("2026 round", "", "post_money");
     assert_eq!(post["values"], serde_json::json!(["900000000000", "852000000000"]));
+    // 852B − 900B.
     assert_eq!(post["differences"], serde_json::json!([null, "-48000000000"]));
     // "Other investors (incl. Microsoft)" exists only in the close file.
     let others = row("", "Other investors (incl. Microsoft)", "ownership");
@@ -814,6 +817,7 @@ fn threads_do_not_change_the_output() {
     let mut two = Vec::new();
     let n1 = sweep::run(source, &axes, None, calc::report::Format::Csv, Some(1), &mut one).unwrap();
     let n2 = sweep::run(source, &axes, None, calc::report::Format::Csv, Some(2), &mut two).unwrap();
+    // (1T − 600B) / 40M + 1 points.
     assert_eq!((n1, n2), (10_001, 10_001));
     assert_eq!(one.len(), two.len());
     assert!(one == two, "the outputs differ");

@@ -480,6 +480,7 @@ conversion_shares = "none"
     assert_eq!(percent(first, 4), dec!(9.0909));
     assert_eq!(percent(second, 4), dec!(6.0241));
     assert_eq!(percent(first + second, 2), dec!(15.12));
+    // 1 − 500/5,500 − 500/8,300 = 84.885%.
     assert_eq!(percent(holder(r, "Founders").ownership_after, 2), dec!(84.88));
 }
 
@@ -936,7 +937,10 @@ fn readme_1984_against_the_peer_figures() {
         }
         c = next;
     }
+    // The peer's C: its published total 16,953,545 less its pool increase 945,354 and
+    // the new shares floor(4M / 1.71056) = 2,338,415.
     assert_eq!(c, dec!(13669776), "the peer's Company Capitalization");
+    // The four published counts, and the $500k safe's: C − 10,000,000 − the other four.
     assert_eq!(
         counts,
         vec![dec!(956884), dec!(512610), dec!(1025220), dec!(649306), dec!(525756)]
@@ -996,6 +1000,8 @@ fn cooley_percentage_ownership_method() {
         dec!(65.71),
         "Cooley: 65.71%"
     );
+    // 217,391 / 1,521,738 and 304,347 / 1,521,738 (counts below; new money keeps about
+    // 2/10: 19.99996%).
     assert_eq!(percent(holder(r, "Note/Safe holders").ownership_after, 2), dec!(14.29));
     assert_eq!(
         percent(holder(r, "Series A investors").ownership_after, 2),
@@ -1004,6 +1010,7 @@ fn cooley_percentage_ownership_method() {
     );
     // price = 8M / (F + S), S = 1M / (0.7 × price): price = 46/7 = $6.5714.
     assert_eq!(round_dp(r.price.unwrap(), 4), dec!(6.5714));
+    // floor(1M / (0.7 × 46/7)) = floor(1M / 4.6).
     assert_eq!(converted(r, "Note/Safe holders"), dec!(217391));
 }
 
@@ -1013,6 +1020,8 @@ fn cooley_dollars_invested_method() {
     let r = round(&o, "Series A");
     // The contract: price = (8M + 1M) / (F + S) = 53/7 = $7.5714.
     assert_eq!(round_dp(r.price.unwrap(), 4), dec!(7.5714));
+    // floor(1M / (0.7 × 53/7)) = floor(1M / 5.3); founders 1M / (1M + 188,679 +
+    // floor(2M / (53/7)) = 264,150).
     assert_eq!(converted(r, "Note/Safe holders"), dec!(188679));
     assert_eq!(percent(holder(r, "Founders").ownership_after, 2), dec!(68.83));
     assert_eq!(

@@ -1032,6 +1032,7 @@ fn converted_safe_class_is_protected_from_its_conversion_price() {
     assert_eq!(a.conversions[0].price, dec!(1));
     assert_eq!(holder(&a.holders(), "Angel").shares_after, Some(dec!(1_000_000)));
     let b = round(&outcome, "Series B");
+    // 10M / (9M + 1M + 2.5M); the VC's $5M at $0.80.
     assert_eq!(b.price, Some(dec!(0.8)));
     assert_eq!(holder(&b.holders(), "VC").shares_after, Some(dec!(6_250_000)));
     assert_eq!(holder(&b.holders(), "Angel").shares_after, Some(dec!(1_250_000)));
@@ -1066,6 +1067,7 @@ fn down_round_waterfall_scenario() {
         );
         checked += 1;
     }
+    // Every `[[expect]]` of the file with both an `exit` and a `holder` (31 blocks).
     assert_eq!(checked, 31);
     let c = round(&outcome, "Series C");
     let cp2: Vec<(&str, Decimal)> = c.adjustments.iter().map(|a| (a.class.as_str(), a.after)).collect();

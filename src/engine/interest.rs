@@ -47,6 +47,7 @@ mod tests {
     fn one_year_at_five_percent() {
         let span = 0..0;
         let i = accrued(Decimal::from(400_000), Decimal::new(5, 2), 365, Arith::at(&span)).unwrap();
+        // 400,000 × 5% × 365/365 (Holloway's note: $400k at 5% for a year).
         assert_eq!(i, Decimal::from(20_000));
     }
 }

@@ -227,6 +227,7 @@ mod tests {
         .into_iter()
         .try_fold(Ratio::ZERO, |acc, x| acc.checked_add(x))
         .unwrap();
+        // 0.07 + 0.0375 + 0.075 + 0.0475 = 299/1300, plus 5/130 = 50/1300.
         assert_eq!(
             sigma.compare(r(dec!(349)).checked_div(r(dec!(1300))).unwrap()),
             Some(Ordering::Equal)
@@ -239,6 +240,7 @@ mod tests {
 
     #[test]
     fn whole_shares_follow_the_rule_exactly() {
+        // YC Safe Primer: 100,000 / (8M / 11M) is exactly 137,500.
         let v = r(dec!(100000))
             .checked_div(r(dec!(8000000)).checked_div(r(dec!(11000000))).unwrap())
             .unwrap();

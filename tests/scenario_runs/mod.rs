@@ -118,6 +118,7 @@ fn a_variant_is_reported_with_its_name() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let value: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(value["variant"], "800B post-money");
+    // $800B read as post-money: less the $100B of new money.
     assert_eq!(value["rounds"][0]["pre_money"], "700000000000");
     assert_eq!(value["rounds"][0]["post_money"], "800000000000");
 }
