@@ -102,7 +102,12 @@ pub fn parse(arg: &str, max_points: u64) -> Result<Axis, String> {
         return Err(format!("--vary {arg}: STEP must be above zero"));
     }
     let span = (to - from).abs();
-    let whole_steps = (span / step).trunc();
+    // A step tiny next to the range overflows the quotient: far more values than allowed.
+    let Some(whole_steps) = span.checked_div(step).map(|q| q.trunc()) else {
+        return Err(format!(
+            "--vary {arg}: more than the {max_points} values a sweep may compute"
+        ));
+    };
     if whole_steps >= Decimal::from(max_points) {
         return Err(format!(
             "--vary {arg}: {} values, more than the {max_points} a sweep may compute",
@@ -180,5 +185,8 @@ mod tests {
             assert!(parse(bad, 100).is_err(), "{bad}");
         }
         assert!(parse("x=0..1000:1", 100).unwrap_err().contains("more than the 100"));
+        // A quotient too large for a decimal is refused the same way, not a panic.
+        let tiny = parse("round[0].pre_money=1M..1T:0.00000000000000001", 100);
+        assert!(tiny.unwrap_err().contains("more than the 100"));
     }
 }
