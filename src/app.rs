@@ -194,14 +194,6 @@ fn parse_overrides(sets: &[String]) -> Result<Vec<Override>, Diagnostic> {
         .collect()
 }
 
-fn engine_diagnostic(e: engine::EngineError) -> Diagnostic {
-    Diagnostic {
-        span: Some(e.span),
-        message: e.message,
-        hint: e.hint,
-    }
-}
-
 /// Loads and evaluates one file; problems are printed and `None` returned.
 fn load_and_evaluate(
     path: &Path,
@@ -232,7 +224,7 @@ fn load_and_evaluate(
     match engine::evaluate(&doc.scenario) {
         Ok(outcome) => Ok(Some((source, doc, outcome))),
         Err(e) => {
-            print_diagnostics(err, &source.name, &source.text, &[engine_diagnostic(e)])?;
+            print_diagnostics(err, &source.name, &source.text, &[Diagnostic::from(e)])?;
             Ok(None)
         }
     }
@@ -327,7 +319,7 @@ fn variant_comparison(
         let result = scenario::load(&source.text, &source.stem, Some(&v.name), &overrides).and_then(|d| {
             engine::evaluate(&d.scenario)
                 .map(|o| (d, o))
-                .map_err(|e| vec![engine_diagnostic(e)])
+                .map_err(|e| vec![Diagnostic::from(e)])
         });
         match result {
             Ok(pair) => evaluated.push(pair),
@@ -432,7 +424,7 @@ fn run_compare(
         let result = scenario::load(&source.text, &source.stem, variant.as_deref(), &overrides).and_then(|d| {
             engine::evaluate(&d.scenario)
                 .map(|o| (d, o))
-                .map_err(|e| vec![engine_diagnostic(e)])
+                .map_err(|e| vec![Diagnostic::from(e)])
         });
         match result {
             Ok((d, o)) => loaded.push((file.clone(), d, o)),

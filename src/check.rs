@@ -82,11 +82,11 @@ pub fn check(doc: &Document, text: &str, stem: &str) -> FileResult {
         let evaluated = match &key {
             None => engine::evaluate(&doc.scenario)
                 .map(|_| ())
-                .map_err(|e| vec![engine_problem(e)]),
+                .map_err(|e| vec![Diagnostic::from(e)]),
             Some(name) => scenario::load(text, stem, Some(name), &[]).and_then(|v| {
                 engine::evaluate(&v.scenario)
                     .map(|_| ())
-                    .map_err(|e| vec![engine_problem(e)])
+                    .map_err(|e| vec![Diagnostic::from(e)])
             }),
         };
         if let Err(diags) = evaluated {
@@ -116,16 +116,7 @@ fn evaluate(doc: &Document, text: &str, stem: &str, e: &Expect) -> Result<Outcom
             &variant_doc
         }
     };
-    engine::evaluate(&doc.scenario).map_err(|err| vec![engine_problem(err)])
-}
-
-/// An engine error as a diagnostic at its place in the file.
-fn engine_problem(err: engine::EngineError) -> Diagnostic {
-    Diagnostic {
-        span: Some(err.span),
-        message: err.message,
-        hint: err.hint,
-    }
+    engine::evaluate(&doc.scenario).map_err(|err| vec![Diagnostic::from(err)])
 }
 
 fn known_names<'a>(names: impl Iterator<Item = &'a str>) -> String {
@@ -279,9 +270,4 @@ pub fn show_difference(metric: Metric, difference: Decimal) -> String {
         },
         Unit::Shares | Unit::Money => format!("{sign}{}", abs.round_dp(6).normalize()),
     }
-}
-
-/// A tolerance in the metric's own unit: "±0.005%".
-pub fn show_tolerance(metric: Metric, tolerance: Decimal) -> String {
-    format!("±{}", show(metric, tolerance))
 }

@@ -12,6 +12,17 @@ pub struct Diagnostic {
     pub hint: Option<String>,
 }
 
+/// An engine error is a diagnostic at its place in the file.
+impl From<crate::engine::EngineError> for Diagnostic {
+    fn from(e: crate::engine::EngineError) -> Self {
+        Diagnostic {
+            span: Some(e.span),
+            message: e.message,
+            hint: e.hint,
+        }
+    }
+}
+
 impl Diagnostic {
     pub fn at(span: Range<usize>, message: impl Into<String>) -> Self {
         Diagnostic {

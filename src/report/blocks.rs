@@ -85,7 +85,6 @@ pub fn each_block(
             &outcome.initial_holders(),
             outcome.mode,
             &symbol,
-            None,
         )))?;
     }
     for (i, round) in outcome.rounds.iter().enumerate() {
@@ -102,7 +101,6 @@ pub fn each_block(
             &outcome.round_holders(i),
             outcome.mode,
             &symbol,
-            Some(round),
         )))?;
     }
     if let Some(last) = outcome.rounds.last() {
@@ -112,7 +110,7 @@ pub fn each_block(
             format!("Final cap table (dilution since before {})", outcome.rounds[0].name)
         };
         out.push(Block::Heading(heading))?;
-        let mut grid = holder_grid(&outcome.final_holders(), outcome.mode, &symbol, None);
+        let mut grid = holder_grid(&outcome.final_holders(), outcome.mode, &symbol);
         grid.footer = Some(totals(outcome, last, &symbol));
         out.push(Block::Grid(grid))?;
     }
@@ -336,14 +334,13 @@ fn tranche_grid(r: &RoundOutcome, mode: Mode, symbol: &str) -> Grid {
     }
 }
 
-fn holder_grid(rows: &[HolderRow], mode: Mode, symbol: &str, round: Option<&RoundOutcome>) -> Grid {
+fn holder_grid(rows: &[HolderRow], mode: Mode, symbol: &str) -> Grid {
     let shares = mode == Mode::Shares;
     let mut header = vec!["Holder", "Kind"];
     if shares {
         header.extend(["Shares before", "Shares after"]);
     }
     header.extend(["Owned before", "Owned after", "Dilution", "Value"]);
-    let _ = round;
     let body = rows
         .iter()
         .map(|h| {

@@ -68,6 +68,7 @@ fn grid(out: &mut String, g: &Grid) {
     out.push('\n');
 }
 
-fn escape(text: &str) -> String {
+/// A cell's text with `|` escaped, so that it stays one cell.
+pub fn escape(text: &str) -> String {
     text.replace('|', "\\|")
 }

@@ -162,13 +162,7 @@ impl<'a> Evaluator<'a> {
             value: a.toml(v),
         }));
         let doc = scenario::load(self.source.text, self.source.stem, self.source.variant, &overrides)?;
-        engine::evaluate(&doc.scenario).map_err(|e| {
-            vec![Diagnostic {
-                span: Some(e.span),
-                message: e.message,
-                hint: e.hint,
-            }]
-        })
+        engine::evaluate(&doc.scenario).map_err(|e| vec![Diagnostic::from(e)])
     }
 }
 

@@ -139,7 +139,10 @@ impl Writer {
             }
             (Layout::Rows(_), Format::Json) => out.write_all(b"[\n"),
             (Layout::Rows(columns), Format::Markdown) => {
-                let titles: Vec<String> = columns.iter().map(|c| c.title.replace('|', "\\|")).collect();
+                let titles: Vec<String> = columns
+                    .iter()
+                    .map(|c| crate::report::markdown::escape(&c.title))
+                    .collect();
                 writeln!(out, "| {} |", titles.join(" | "))?;
                 writeln!(out, "|{}|", vec!["---:"; columns.len()].join("|"))
             }
@@ -147,13 +150,12 @@ impl Writer {
                 let titles: Vec<String> = columns.iter().map(|c| c.title.clone()).collect();
                 self.table_header(out, &titles)
             }
-            (Layout::Grid { rows, columns, cell }, Format::Csv) => {
+            (Layout::Grid { rows, columns, .. }, Format::Csv) => {
                 write!(out, "{}", crate::report::csv::field(&corner(rows, columns)))?;
                 for k in 0..columns.count {
                     out.write_all(b",")?;
                     write_normalized(out, columns.value(k))?;
                 }
-                let _ = cell;
                 writeln!(out)
             }
             (Layout::Grid { rows, columns, cell }, Format::Json) => {
@@ -172,7 +174,7 @@ impl Writer {
                 out.write_all(b"], \"grid\": [\n")
             }
             (Layout::Grid { rows, columns, .. }, Format::Markdown) => {
-                write!(out, "| {} |", corner(rows, columns).replace('|', "\\|"))?;
+                write!(out, "| {} |", crate::report::markdown::escape(&corner(rows, columns)))?;
                 for k in 0..columns.count {
                     write!(
                         out,
