@@ -237,7 +237,8 @@ pub fn multiple_text(text: &str) -> Result<Parsed, ValueError> {
     let number = trimmed.strip_suffix(['x', 'X']).unwrap_or(trimmed);
     match plain_number(number) {
         Some(p) if p.value <= limit() => Ok(p),
-        _ => Err(ValueError::new(
+        Some(_) => Err(too_large(text)),
+        None => Err(ValueError::new(
             format!("\"{text}\" is not a multiple"),
             Some("write a multiple like \"1x\" or \"2.5x\"".into()),
         )),
