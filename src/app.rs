@@ -343,7 +343,17 @@ fn variant_comparison(
         outcome: o,
     }));
     let comparison = compare::build(&inputs);
-    Ok(Some(comparison.blocks("Variants side by side (Δ against the base)")))
+    let mut blocks = comparison.blocks("Variants side by side (Δ against the base)");
+    // What each variant stands for, as its `description` says, under the heading.
+    let described: Vec<(String, String)> = doc
+        .variants
+        .iter()
+        .filter_map(|v| Some((v.name.clone(), v.description.clone()?)))
+        .collect();
+    if !described.is_empty() {
+        blocks.insert(1, report::blocks::Block::Facts(described));
+    }
+    Ok(Some(blocks))
 }
 
 /// `FILE` or `FILE#VARIANT`: the longest prefix before a `#` that is an existing file
