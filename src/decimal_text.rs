@@ -30,6 +30,26 @@ pub fn write_normalized<W: io::Write + ?Sized>(out: &mut W, v: Decimal) -> io::R
     out.write_all(buf.get(start..end).unwrap_or(b"0"))
 }
 
+/// Groups the integer digits of a plain decimal text in threes: "-12500000.5" reads
+/// "-12,500,000.5" (tables and messages; machine formats keep the plain text).
+pub fn group_thousands(text: &str) -> String {
+    let (sign, digits) = text.strip_prefix('-').map_or(("", text), |d| ("-", d));
+    let (int, frac) = digits.split_once('.').map_or((digits, None), |(i, f)| (i, Some(f)));
+    let mut out = String::with_capacity(text.len() + int.len() / 3);
+    out.push_str(sign);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
 /// `v.normalize().to_string()` in a buffer on the stack.
 #[derive(Clone, Copy)]
 pub struct DecimalText {

@@ -26,22 +26,8 @@ impl EngineError {
 
 /// A figure as a message shows it: exact, with thousands separators ("12,500,000").
 pub fn figure(value: rust_decimal::Decimal) -> String {
-    let text = value.normalize().to_string();
-    let (int, frac) = text
-        .split_once('.')
-        .map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
-    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
-    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    match frac {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
-    }
+    let text = crate::decimal_text::DecimalText::new(value);
+    crate::decimal_text::group_thousands(text.as_str())
 }
 
 impl std::fmt::Display for EngineError {

@@ -2,6 +2,7 @@
 //! counts with thousands separators, percentages to two decimals. Machine formats
 //! (JSON, CSV) print exact decimals instead.
 
+use crate::decimal_text::group_thousands;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 /// The display symbol for a currency code: $ for USD, € EUR, £ GBP, else the code.
@@ -11,23 +12,6 @@ pub fn currency_symbol(code: &str) -> String {
         "EUR" => "€".to_string(),
         "GBP" => "£".to_string(),
         other => format!("{other} "),
-    }
-}
-
-/// Groups the integer digits of a plain decimal string in threes.
-fn group(digits: &str) -> String {
-    let (sign, digits) = digits.strip_prefix('-').map_or(("", digits), |d| ("-", d));
-    let (int, frac) = digits.split_once('.').map_or((digits, None), |(i, f)| (i, Some(f)));
-    let mut out = String::with_capacity(int.len() + int.len() / 3 + 8);
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    match frac {
-        Some(f) => format!("{sign}{out}.{f}"),
-        None => format!("{sign}{out}"),
     }
 }
 
@@ -64,17 +48,17 @@ pub fn money(value: Decimal, symbol: &str) -> String {
         }
     }
     let dp = if abs.fract().is_zero() { 0 } else { 2 };
-    format!("{sign}{symbol}{}", group(&trimmed(abs, dp, dp)))
+    format!("{sign}{symbol}{}", group_thousands(&trimmed(abs, dp, dp)))
 }
 
 /// A price per share: four decimals at most, two at least: "$4.00", "$1.1144".
 pub fn price(value: Decimal, symbol: &str) -> String {
-    format!("{symbol}{}", group(&trimmed(value, 4, 2)))
+    format!("{symbol}{}", group_thousands(&trimmed(value, 4, 2)))
 }
 
 /// A share count: "4,500,000", "1,176,470.5".
 pub fn shares(value: Decimal) -> String {
-    group(&trimmed(value, 6, 0))
+    group_thousands(&trimmed(value, 6, 0))
 }
 
 /// A fraction as a percent with two decimals: 0.2654 → "26.54%".
