@@ -3,7 +3,7 @@
 //! An expectation that names a round, holder or variant that does not exist is an
 //! input error (exit 2), not a failed check.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::engine::{self, Outcome};
 use crate::scenario::expect::{Expect, Metric, Unit};
 use crate::scenario::{self, Document};
@@ -79,17 +79,7 @@ pub fn check(doc: &Document, text: &str, stem: &str) -> FileResult {
         .filter(|key| !outcomes.contains_key(key))
         .collect();
     for key in unchecked {
-        let evaluated = match &key {
-            None => engine::evaluate(&doc.scenario)
-                .map(|_| ())
-                .map_err(|e| vec![Diagnostic::from(e)]),
-            Some(name) => scenario::load(text, stem, Some(name), &[]).and_then(|v| {
-                engine::evaluate(&v.scenario)
-                    .map(|_| ())
-                    .map_err(|e| vec![Diagnostic::from(e)])
-            }),
-        };
-        if let Err(diags) = evaluated {
+        if let Err(diags) = outcome_of(doc, text, stem, key.as_deref()) {
             for d in diags {
                 if !result.errors.contains(&d) {
                     result.errors.push(d);
@@ -100,23 +90,36 @@ pub fn check(doc: &Document, text: &str, stem: &str) -> FileResult {
     result
 }
 
+/// The outcome an expectation reads; an unknown variant is refused at the expectation.
 fn evaluate(doc: &Document, text: &str, stem: &str, e: &Expect) -> Result<Outcome, Vec<Diagnostic>> {
+    if let Some(v) = &e.variant {
+        if !doc.variants.iter().any(|known| known.name == v.name) {
+            let names = || doc.variants.iter().map(|v| v.name.as_str());
+            let hint = match did_you_mean(&v.name, names()) {
+                Some(near) => format!("did you mean \"{near}\"?"),
+                None => known_names(names()),
+            };
+            return Err(vec![Diagnostic::at(
+                v.span.clone(),
+                format!("there is no variant \"{}\"", v.name),
+            )
+            .hint(hint)]);
+        }
+    }
+    outcome_of(doc, text, stem, e.variant.as_ref().map(|v| v.name.as_str()))
+}
+
+/// The base scenario's outcome, or a variant's (loaded from the text with its changes).
+fn outcome_of(doc: &Document, text: &str, stem: &str, variant: Option<&str>) -> Result<Outcome, Vec<Diagnostic>> {
     let variant_doc;
-    let doc = match &e.variant {
-        None => doc,
-        Some(v) => {
-            if !doc.variants.iter().any(|known| known.name == v.name) {
-                return Err(vec![Diagnostic::at(
-                    v.span.clone(),
-                    format!("there is no variant \"{}\"", v.name),
-                )
-                .hint(known_names(doc.variants.iter().map(|v| v.name.as_str())))]);
-            }
-            variant_doc = scenario::load(text, stem, Some(&v.name), &[])?;
-            &variant_doc
+    let scenario = match variant {
+        None => &doc.scenario,
+        Some(name) => {
+            variant_doc = scenario::load(text, stem, Some(name), &[])?;
+            &variant_doc.scenario
         }
     };
-    engine::evaluate(&doc.scenario).map_err(|err| vec![Diagnostic::from(err)])
+    engine::evaluate(scenario).map_err(|e| vec![Diagnostic::from(e)])
 }
 
 fn known_names<'a>(names: impl Iterator<Item = &'a str>) -> String {
