@@ -574,7 +574,7 @@ fn run_check(
         let d = Diagnostic::whole_file("`calc check` with no argument checks ./scenarios/, and there is none here")
             .hint("name the files or directories to check: `calc check FILE|DIR...`");
         print_diagnostics(err, "scenarios", "", std::slice::from_ref(&d))?;
-        return Ok(2);
+        return Ok(INVALID);
     }
     let files = expand(&paths);
     let mut results: Vec<(SourceFile, FileResult)> = Vec::new();

@@ -98,6 +98,8 @@ pub struct ColumnInfo {
 pub struct Comparison {
     pub columns: Vec<ColumnInfo>,
     pub rows: Vec<Row>,
+    /// The exit values of the payout rows, in order of first appearance.
+    pub exits: Vec<Decimal>,
 }
 
 /// Names in order of first appearance across the columns.
@@ -197,7 +199,7 @@ pub fn build(inputs: &[Input]) -> Comparison {
             }
         }
     }
-    for exit in exits {
+    for &exit in &exits {
         let payouts: Vec<Option<Vec<engine::Payout>>> = inputs
             .iter()
             .map(|i| i.outcome.exits.iter().find(|e| e.value == exit).map(|e| e.payouts()))
@@ -215,7 +217,7 @@ pub fn build(inputs: &[Input]) -> Comparison {
             });
         }
     }
-    Comparison { columns, rows }
+    Comparison { columns, rows, exits }
 }
 
 /// A figure for people.
@@ -332,13 +334,7 @@ impl Comparison {
             }));
         }
         // One table of payouts per exit value.
-        let mut exits: Vec<Decimal> = Vec::new();
-        for e in self.rows.iter().filter_map(|r| r.exit) {
-            if !exits.contains(&e) {
-                exits.push(e);
-            }
-        }
-        for exit in exits {
+        for &exit in &self.exits {
             let rows = self
                 .rows
                 .iter()
@@ -373,7 +369,7 @@ impl Comparison {
         }
         // Payout rows carry their exit value, in a last column (only when there are
         // any, so that comparisons without an exit keep their columns).
-        let with_exit = self.rows.iter().any(|r| r.exit.is_some());
+        let with_exit = !self.exits.is_empty();
         out.push_str(if with_exit { ",exit\n" } else { "\n" });
         let exact = |v: Option<Decimal>| v.map(format::exact).unwrap_or_default();
         for r in &self.rows {
