@@ -124,3 +124,58 @@ fn toml_float_with_large_exponent_keeps_its_exact_value() {
     assert_eq!(founder.amount, pow10(20));
     assert_eq!(survives(text, &[]), Verdict::Computed);
 }
+
+/// Found in review: a narrow-based class reconverted by a down round holds more
+/// as-converted shares than its checked issued count; a later round nearly filling
+/// Decimal's range then overflowed the unchecked sum of the class's shares (a panic).
+/// Now refused as too large, on either solver route.
+#[test]
+fn a_class_whose_reconverted_shares_overflow_is_refused_not_a_panic() {
+    let mut text = String::from(
+        r#"
+[[class]]
+name = "X"
+original_price = "1"
+anti_dilution = "narrow-based"
+[[holder]]
+name = "Founder"
+shares = 1
+[[holder]]
+name = "Pool"
+shares = 1
+kind = "pool"
+class = "X"
+[[holder]]
+name = "Seed"
+shares = 1_000_000_000_000_000_000_000
+kind = "preferred"
+class = "X"
+[[round]]
+name = "R1"
+price = "0.0000000005"
+class = "B"
+[[round.tranche]]
+investor = "J"
+amount = "50000000"
+[[round]]
+name = "R2"
+price = "0.000000000000000000000000001"
+class = "X"
+"#,
+    );
+    for i in 0..79 {
+        text.push_str(&format!("[[round.tranche]]\ninvestor = \"I{i}\"\namount = \"1\"\n"));
+    }
+    text.push_str(
+        r#"[[round.tranche]]
+investor = "Ilast"
+amount = "0.228161514054327592543850323"
+[[round]]
+name = "R3"
+pre_money = "10000000000"
+class = "C"
+pool_increase = 110000006456049665
+"#,
+    );
+    assert_eq!(survives(&text, &[]), Verdict::Refused);
+}

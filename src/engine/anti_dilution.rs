@@ -36,7 +36,7 @@ pub fn adjust(
             AntiDilution::FullRatchet => price,
             rule => {
                 let base = if rule == AntiDilution::NarrowBased {
-                    table.class_shares(class)
+                    table.class_shares(class, a)?
                 } else {
                     fully_diluted
                 };

@@ -324,13 +324,15 @@ impl CapTable {
         self.positions.iter().map(|p| p.amount).collect()
     }
 
-    /// As-converted shares of one class across all holders.
-    pub fn class_shares(&self, class: usize) -> Decimal {
-        self.positions
-            .iter()
-            .flat_map(|p| p.holdings.iter())
-            .filter(|h| h.class == class)
-            .map(|h| h.shares)
-            .sum()
+    /// As-converted shares of one class across all holders (checked: after an
+    /// anti-dilution adjustment they can exceed the issued count that was checked).
+    pub fn class_shares(&self, class: usize, arith: Arith) -> Result<Decimal, EngineError> {
+        arith.sum(
+            self.positions
+                .iter()
+                .flat_map(|p| p.holdings.iter())
+                .filter(|h| h.class == class)
+                .map(|h| h.shares),
+        )
     }
 }

@@ -357,8 +357,11 @@ impl Exact {
         if out.iter().any(|c| c.shares.is_zero() && !c.amount.is_zero()) {
             return None;
         }
-        // A fraction too wide for a decimal: the decimal route reports this round.
-        let denominator = if self.by_value { None } else { Some(sol.x.to_decimal()?) };
+        // x as a decimal (the pre-money of a `price` valuation is price × x). A fraction
+        // too wide for one leaves the round to the decimal route, which refuses the same
+        // rounds whatever the valuation.
+        let x = sol.x.to_decimal()?;
+        let denominator = if self.by_value { None } else { Some(x) };
         Some(Solved {
             price,
             denominator,

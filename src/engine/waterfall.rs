@@ -144,7 +144,7 @@ impl<'t> Waterfall<'t> {
                             let terms = class.terms;
                             claims.push(Claim {
                                 class: Some(h.class),
-                                shares: table_ref.class_shares(h.class),
+                                shares: table_ref.class_shares(h.class, a)?,
                                 preference: a.mul(class.invested, terms.preference)?,
                                 seniority: terms.seniority,
                                 participating: terms.participating,
