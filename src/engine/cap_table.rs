@@ -175,11 +175,7 @@ impl CapTable {
     pub fn from_scenario(scenario: &Scenario) -> Result<Self, EngineError> {
         let mut table = CapTable::default();
         // Room for every name the rounds can add, so that the table grows once.
-        let names = scenario.holders.len()
-            + scenario.safes.len()
-            + scenario.notes.len()
-            + scenario.rounds.iter().map(|r| r.tranches.len() + 1).sum::<usize>();
-        table.positions.reserve(names);
+        table.positions.reserve(scenario.max_names());
         table
             .classes
             .reserve(scenario.classes.len() + 2 + 2 * scenario.rounds.len());

@@ -59,7 +59,8 @@ pub fn converting<'s>(
             // Most favoured nation: the lowest cap and highest discount of later safes.
             for later in &scenario.safes[i + 1..] {
                 cap = min_option(cap, later.cap);
-                discount = max_option(discount, later.discount);
+                // `None` orders below every discount, so the larger is the best.
+                discount = discount.max(later.discount);
             }
         }
         out.push(Convertible {
@@ -141,14 +142,6 @@ pub fn converting<'s>(
 fn min_option(a: Option<Decimal>, b: Option<Decimal>) -> Option<Decimal> {
     match (a, b) {
         (Some(x), Some(y)) => Some(x.min(y)),
-        (x, None) => x,
-        (None, y) => y,
-    }
-}
-
-fn max_option(a: Option<Decimal>, b: Option<Decimal>) -> Option<Decimal> {
-    match (a, b) {
-        (Some(x), Some(y)) => Some(x.max(y)),
         (x, None) => x,
         (None, y) => y,
     }

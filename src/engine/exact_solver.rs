@@ -11,7 +11,7 @@ use super::conversion::{CapBase, Convertible};
 use super::model::Rounding;
 use super::outcome::Conversion;
 use super::ratio::Ratio;
-use super::solver::{first_guess, Inputs, PoolRule, Pricing, Term, MAX_STEPS};
+use super::solver::{first_guess, on_capitalization, Inputs, PoolRule, Pricing, Term, MAX_STEPS};
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
 
@@ -247,11 +247,9 @@ impl Exact {
                 continue;
             }
             let mut best = (price, Term::Price);
+            // A discount (0 ≤ d < 1) never prices above the round; ties go to it.
             if let Some(k) = inst.discount {
-                let d = price.checked_mul(k)?;
-                if d.compare(best.0)? != Ordering::Greater {
-                    best = (d, Term::Discount);
-                }
+                best = (price.checked_mul(k)?, Term::Discount);
             }
             if let Some((cap, base)) = inst.cap {
                 let cap_price = cap.checked_div(self.base(base, sol.capitalization, sol.p)?)?;
@@ -290,17 +288,11 @@ impl Exact {
         let unrounded = rounding.price_decimals.is_none();
         let divisor = |exact: Ratio, shown: Decimal| if unrounded { Some(exact) } else { Ratio::of(shown) };
         let rule = rounding.conversion_shares;
-        let on_capitalization = |term: &Term, inst: &Instrument| {
-            matches!(
-                (term, inst.cap),
-                (Term::Fixed, _) | (Term::Cap, Some((_, CapBase::Capitalization)))
-            )
-        };
         // Per-share prices first; the capitalization-based conversions wait for C.
         let mut out = Vec::with_capacity(terms.len());
         let mut others = Ratio::ZERO;
         for ((inst, conv), term) in self.instruments.iter().zip(inputs.convertibles).zip(terms) {
-            if on_capitalization(term, inst) {
+            if on_capitalization(*term, inst.cap.map(|(_, base)| base)) {
                 out.push(conversion(conv, *term, Decimal::ZERO, Decimal::ZERO));
                 continue;
             }
@@ -333,7 +325,7 @@ impl Exact {
                 .checked_div(Ratio::ONE.checked_sub(sol.sigma)?)?
         };
         for ((c, inst), term) in out.iter_mut().zip(&self.instruments).zip(terms) {
-            if !on_capitalization(term, inst) {
+            if !on_capitalization(*term, inst.cap.map(|(_, base)| base)) {
                 continue;
             }
             (c.shares, c.price) = match (inst.fixed, inst.cap) {

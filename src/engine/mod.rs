@@ -132,11 +132,7 @@ fn no_names() -> Arc<[HolderInfo]> {
 /// Refuses, before any work, a scenario whose table of holders × rounds would not fit
 /// the bound: every round keeps one amount per holder.
 fn check_size(scenario: &Scenario) -> Result<(), EngineError> {
-    let new_names: usize = scenario.rounds.iter().map(|r| r.tranches.len()).sum::<usize>()
-        + scenario.safes.len()
-        + scenario.notes.len()
-        + scenario.rounds.len();
-    let holders = (scenario.holders.len() + new_names) as u64;
+    let holders = scenario.max_names() as u64;
     let cells = holders.saturating_mul(scenario.rounds.len() as u64);
     match scenario.rounds.first() {
         Some(first) if cells > MAX_HOLDER_ROUNDS => Err(EngineError::new(

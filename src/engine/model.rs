@@ -318,3 +318,14 @@ pub struct Scenario {
     pub notes: Vec<Note>,
     pub rounding: Rounding,
 }
+
+impl Scenario {
+    /// The most positions a cap table can hold by the end: the holders, one per safe,
+    /// note and tranche, and a pool a round may create.
+    pub fn max_names(&self) -> usize {
+        self.holders.len()
+            + self.safes.len()
+            + self.notes.len()
+            + self.rounds.iter().map(|r| r.tranches.len() + 1).sum::<usize>()
+    }
+}

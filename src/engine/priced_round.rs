@@ -6,7 +6,7 @@
 use super::anti_dilution;
 use super::arith::Arith;
 use super::cap_table::CapTable;
-use super::conversion::{CapBase, Convertible};
+use super::conversion::Convertible;
 use super::error::{figure, EngineError};
 use super::exact_solver;
 use super::model::{ClassTerms, ConversionMethod, HolderKind, PoolTiming, PoolTopUp, Round, Rounding, Valuation};
@@ -106,7 +106,7 @@ pub fn apply(
         pricing,
         conversions_in_price: round.conversion_method != ConversionMethod::PreMoney,
         pool: pool_rule,
-        pool_span: Some(&round.pool_span),
+        pool_span: &round.pool_span,
         convertibles,
     };
     // Solved in exact fractions when they stay within 128 bits, else in decimals; then
@@ -282,19 +282,13 @@ fn convert(
     a: Arith,
 ) -> Result<Vec<Conversion>, EngineError> {
     let rule = rounding.conversion_shares;
-    let on_capitalization = |term: &Term, conv: &Convertible| {
-        matches!(
-            (term, conv.cap),
-            (Term::Fixed, _) | (Term::Cap, Some((_, CapBase::Capitalization)))
-        )
-    };
     // Per-share prices first; the capitalization-based conversions wait for C.
     let mut priced: Vec<Option<(Decimal, Decimal)>> = Vec::with_capacity(inputs.convertibles.len());
     let mut others = Decimal::ZERO;
     // σ: what the solver summed over these same instruments for this regime.
     let sigma = sol.sigma;
     for (conv, term) in inputs.convertibles.iter().zip(&sol.terms) {
-        if on_capitalization(term, conv) {
+        if solver::on_capitalization(*term, conv.cap.map(|(_, base)| base)) {
             priced.push(None);
             continue;
         }
@@ -415,6 +409,7 @@ mod tests {
     //! wherever the exact one answers, the decimal one must give the same price, terms and
     //! share counts (it is what percent mode and very large inputs use).
     use super::*;
+    use crate::engine::conversion::CapBase;
     use crate::engine::model::{PriceRounding, ShareRounding, Span};
 
     /// A small deterministic generator (no dependency, the same cases every run).
@@ -489,7 +484,7 @@ mod tests {
                     1 => PoolRule::Increase(Decimal::from(rng.next(1_000_000))),
                     _ => PoolRule::Target(rng.percent(5, 25)),
                 },
-                pool_span: None,
+                pool_span: &span,
                 convertibles: &convertibles,
             };
             let rounding = Rounding {

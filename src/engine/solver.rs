@@ -72,7 +72,7 @@ pub struct Inputs<'a, 's> {
     pub conversions_in_price: bool,
     pub pool: PoolRule,
     /// Where the pool target is written, for errors about it.
-    pub pool_span: Option<&'a super::model::Span>,
+    pub pool_span: &'a super::model::Span,
     pub convertibles: &'a [Convertible<'s>],
 }
 
@@ -177,10 +177,19 @@ impl Candidate {
 
 /// Refuses a round with no solution, at the pool target when nothing converts.
 fn unsolvable(inputs: &Inputs, arith: Arith) -> EngineError {
-    match (inputs.convertibles.is_empty(), inputs.pool, inputs.pool_span) {
-        (true, PoolRule::Target(t), Some(span)) => super::option_pool::target_unreachable(span, t),
+    match (inputs.convertibles.is_empty(), inputs.pool) {
+        (true, PoolRule::Target(t)) => super::option_pool::target_unreachable(inputs.pool_span, t),
         _ => no_solution(arith),
     }
+}
+
+/// Whether a conversion at this term is a share of the Company Capitalization (a fixed
+/// ownership, or a post-money cap), which waits for C, rather than amount / a price.
+pub fn on_capitalization(term: Term, cap_base: Option<CapBase>) -> bool {
+    matches!(
+        (term, cap_base),
+        (Term::Fixed, _) | (Term::Cap, Some(CapBase::Capitalization))
+    )
 }
 
 pub fn first_guess(c: &Convertible) -> Term {
@@ -439,15 +448,15 @@ fn preferred(
             terms.push(Term::Fixed);
             continue;
         }
-        // The discount price is below the price whenever there is a discount (d ≥ 0);
-        // ties go to the discount.
+        // The discount price is at or below the price whenever there is a discount
+        // (0 ≤ d < 1, as the loader requires); ties go to the discount.
         let discount = match conv.discount {
             Some(d) => Some(a.sub(Decimal::ONE, d)?),
             None => None,
         };
         let mut best = match discount {
-            Some(k) if a.mul(sol.price, k)? <= sol.price => (Some(k), Term::Discount),
-            _ => (None, Term::Price),
+            Some(k) => (Some(k), Term::Discount),
+            None => (None, Term::Price),
         };
         if let Some((cap, base)) = conv.cap {
             // cap / b ≤ (num / den) × k, cross-multiplied (no division): cap × den ≤ num × b × k.

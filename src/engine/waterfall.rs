@@ -99,8 +99,6 @@ impl Claim {
 pub struct Waterfall<'t> {
     table: Cow<'t, CapTable>,
     claims: Vec<Claim>,
-    /// For each position, its claims: (claim index, shares of that claim it holds).
-    holdings: Vec<Vec<(usize, Decimal)>>,
     /// Sorted regime thresholds in q with X at each.
     knots: Vec<(Decimal, Decimal)>,
     /// Shares sharing in the residual beyond the last threshold.
@@ -189,7 +187,6 @@ impl<'t> Waterfall<'t> {
             holdings.push(mine);
         }
         let total_preference = a.sum(claims.iter().map(|c| c.preference))?;
-        let _ = table_ref;
         let mut thresholds = Vec::new();
         for c in &claims {
             for (q, _) in c.thresholds(a)? {
@@ -200,33 +197,26 @@ impl<'t> Waterfall<'t> {
         }
         thresholds.sort();
         thresholds.dedup();
+        // For each position, its claims: (claim index, shares of that claim it holds).
+        let distribution = Arc::new(Distribution {
+            names: table.positions.iter().map(|p| p.name.to_string()).collect(),
+            holdings,
+            invested: table
+                .positions
+                .iter()
+                .map(|p| invested_by(&table, p, a))
+                .collect::<Result<_, _>>()?,
+            decimals: payout_decimals(largest),
+        });
         let mut w = Waterfall {
             table,
             claims,
-            holdings,
             knots: Vec::with_capacity(thresholds.len() + 1),
             final_slope: Decimal::ZERO,
             total_preference,
-            distribution: Arc::new(Distribution {
-                names: Vec::new(),
-                holdings: Vec::new(),
-                invested: Vec::new(),
-                decimals: payout_decimals(largest),
-            }),
+            distribution,
             span: span.clone(),
         };
-        let invested = w
-            .table
-            .positions
-            .iter()
-            .map(|p| invested_by(&w.table, p, a))
-            .collect::<Result<_, _>>()?;
-        w.distribution = Arc::new(Distribution {
-            names: w.table.positions.iter().map(|p| p.name.to_string()).collect(),
-            holdings: w.holdings.clone(),
-            invested,
-            decimals: w.distribution.decimals,
-        });
         w.knots.push((Decimal::ZERO, total_preference));
         for q in thresholds {
             let x = w.total_at(q, a)?;
