@@ -21,10 +21,11 @@ impl Outcome {
     }
 
     /// The table after the last round, against the table before the first: cumulative
-    /// dilution, values at the last post-money.
+    /// dilution, values at the last round's post-money.
     pub fn final_holders(&self) -> Vec<HolderRow> {
         let after = self.rounds.last().map_or(&self.initial, |r| &r.amounts);
-        rows(self.mode, &self.holders, &self.initial, after, self.final_post_money)
+        let post_money = self.rounds.last().map(|r| r.post_money);
+        rows(self.mode, &self.holders, &self.initial, after, post_money)
     }
 
     /// Final ownership fractions only, in holder order (for sweeps).

@@ -112,7 +112,6 @@ pub fn evaluate(scenario: &Scenario) -> Result<Outcome, EngineError> {
         mode: scenario.mode,
         holders,
         initial,
-        final_post_money: rounds.last().map(|r| r.post_money),
         rounds,
         exits,
         breakpoints,

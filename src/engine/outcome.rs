@@ -16,8 +16,6 @@ pub struct Outcome {
     /// As-converted amounts before the first round (the first holders, in order).
     pub initial: Arc<[Decimal]>,
     pub rounds: Vec<RoundOutcome>,
-    /// The post-money valuation the final values are taken at (the last round's, if any).
-    pub final_post_money: Option<Decimal>,
     /// One waterfall per `[exit]` value.
     pub exits: Vec<ExitOutcome>,
     /// Exit values where a class's payout changes regime.
