@@ -3,7 +3,7 @@
 //! An expectation that names a round, holder or variant that does not exist is an
 //! input error (exit 2), not a failed check.
 
-use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::diagnostic::{name_hint, Diagnostic};
 use crate::engine::{self, Outcome};
 use crate::scenario::expect::{Expect, Metric, Unit};
 use crate::scenario::{self, Document};
@@ -94,11 +94,8 @@ pub fn check(doc: &Document, text: &str, stem: &str) -> FileResult {
 fn evaluate(doc: &Document, text: &str, stem: &str, e: &Expect) -> Result<Outcome, Vec<Diagnostic>> {
     if let Some(v) = &e.variant {
         if !doc.variants.iter().any(|known| known.name == v.name) {
-            let names = || doc.variants.iter().map(|v| v.name.as_str());
-            let hint = match did_you_mean(&v.name, names()) {
-                Some(near) => format!("did you mean \"{near}\"?"),
-                None => known_names(names()),
-            };
+            let names = doc.variants.iter().map(|v| v.name.as_str());
+            let hint = name_hint(&v.name, names, "the variants are", "this file has no [[variant]]");
             return Err(vec![Diagnostic::at(
                 v.span.clone(),
                 format!("there is no variant \"{}\"", v.name),
@@ -122,21 +119,16 @@ fn outcome_of(doc: &Document, text: &str, stem: &str, variant: Option<&str>) -> 
     engine::evaluate(scenario).map_err(|e| vec![Diagnostic::from(e)])
 }
 
-fn known_names<'a>(names: impl Iterator<Item = &'a str>) -> String {
-    let list: Vec<String> = names.map(|n| format!("\"{n}\"")).collect();
-    if list.is_empty() {
-        "there are none".to_string()
-    } else {
-        format!("the names are: {}", list.join(", "))
-    }
-}
-
 /// The figure an expectation refers to.
 fn actual(e: &Expect, outcome: &Outcome) -> Result<Decimal, Diagnostic> {
     let round = match &e.after {
         Some(after) => Some(outcome.rounds.iter().find(|r| *r.name == *after.name).ok_or_else(|| {
-            Diagnostic::at(after.span.clone(), format!("there is no round \"{}\"", after.name))
-                .hint(known_names(outcome.rounds.iter().map(|r| &*r.name)))
+            Diagnostic::at(after.span.clone(), format!("there is no round \"{}\"", after.name)).hint(name_hint(
+                &after.name,
+                outcome.rounds.iter().map(|r| &*r.name),
+                "the rounds are",
+                "there are none",
+            ))
         })?),
         None => None,
     };
@@ -155,7 +147,12 @@ fn actual(e: &Expect, outcome: &Outcome) -> Result<Decimal, Diagnostic> {
                 holder.span.clone(),
                 format!("there is no holder \"{}\" here", holder.name),
             )
-            .hint(known_names(rows.iter().map(|h| h.name.as_str())))
+            .hint(name_hint(
+                &holder.name,
+                rows.iter().map(|h| h.name.as_str()),
+                "the holders are",
+                "there are none",
+            ))
         })?;
         return match e.metric {
             Metric::Ownership => Ok(row.ownership_after),
@@ -245,8 +242,12 @@ fn payout(
     match payouts.iter().find(|p| p.holder == holder) {
         Some(p) => Ok(p.amount),
         None => Err(
-            Diagnostic::at(holder_span, format!("there is no holder \"{holder}\" in the exit"))
-                .hint(known_names(payouts.iter().map(|p| p.holder.as_str()))),
+            Diagnostic::at(holder_span, format!("there is no holder \"{holder}\" in the exit")).hint(name_hint(
+                holder,
+                payouts.iter().map(|p| p.holder.as_str()),
+                "the holders are",
+                "there are none",
+            )),
         ),
     }
 }

@@ -118,6 +118,20 @@ fn render_one(out: &mut String, file: &str, source: &str, d: &Diagnostic) {
     }
 }
 
+/// The hint for a name that matches nothing: "did you mean …?" when one is close, else
+/// `intro` and the names (`intro: "a", "b"`), else `if_none` when there are none.
+pub fn name_hint<'a>(word: &str, names: impl Iterator<Item = &'a str> + Clone, intro: &str, if_none: &str) -> String {
+    if let Some(near) = did_you_mean(word, names.clone()) {
+        return format!("did you mean \"{near}\"?");
+    }
+    let list: Vec<String> = names.map(|n| format!("\"{n}\"")).collect();
+    if list.is_empty() {
+        if_none.to_string()
+    } else {
+        format!("{intro}: {}", list.join(", "))
+    }
+}
+
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo, or
 /// else the only candidate that starts with `word` (a name cut short: "10M post" for
 /// "10M post-money").

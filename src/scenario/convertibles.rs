@@ -1,7 +1,7 @@
 //! `[[safe]]` and `[[note]]`: securities that convert in a priced round.
 
 use super::reader::{Problems, Table};
-use crate::diagnostic::did_you_mean;
+use crate::diagnostic::name_hint;
 use crate::engine::{CapBasis, Date, Note, Safe, SafeKind};
 use rust_decimal::Decimal;
 
@@ -41,11 +41,8 @@ impl RoundNames<'_> {
         match self.names.iter().position(|n| *n == name) {
             Some(i) => i,
             None => {
-                let hint = match did_you_mean(&name, self.names.iter().map(String::as_str)) {
-                    Some(n) => format!("did you mean \"{n}\"?"),
-                    None if self.names.is_empty() => "the scenario has no [[round]]".to_string(),
-                    None => format!("the rounds are: {}", self.names.join(", ")),
-                };
+                let names = self.names.iter().map(String::as_str);
+                let hint = name_hint(&name, names, "the rounds are", "the scenario has no [[round]]");
                 p.at(span, format!("`converts_at` names no round: \"{name}\""), Some(hint));
                 usize::MAX
             }

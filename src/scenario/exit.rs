@@ -30,10 +30,9 @@ pub fn read(top: &Table, round_names: &[String], p: &mut Problems) -> Option<Exi
         Some((name, s)) => match round_names.iter().position(|n| *n == name) {
             Some(i) => Some(i),
             None => {
-                let hint = match crate::diagnostic::did_you_mean(&name, round_names.iter().map(String::as_str)) {
-                    Some(n) => format!("did you mean \"{n}\"?"),
-                    None => format!("the rounds are: {}", round_names.join(", ")),
-                };
+                let names = round_names.iter().map(String::as_str);
+                let hint =
+                    crate::diagnostic::name_hint(&name, names, "the rounds are", "the scenario has no [[round]]");
                 p.at(s, format!("`after` names no round: \"{name}\""), Some(hint));
                 None
             }

@@ -12,7 +12,7 @@ pub mod settings;
 pub mod value;
 pub mod variant;
 
-use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::diagnostic::{did_you_mean, name_hint, Diagnostic};
 use crate::engine::TrancheAmount;
 use crate::engine::{HolderKind, Scenario};
 use expect::Expect;
@@ -117,18 +117,8 @@ pub fn load(
     }
     if let Some(wanted) = variant {
         let Some(def) = variants.iter().find(|v| v.name == wanted) else {
-            let hint = match did_you_mean(wanted, infos.iter().map(|v| v.name.as_str())) {
-                Some(n) => format!("did you mean \"{n}\"?"),
-                None if infos.is_empty() => "this file has no [[variant]]".to_string(),
-                None => format!(
-                    "its variants are: {}",
-                    infos
-                        .iter()
-                        .map(|v| format!("\"{}\"", v.name))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            };
+            let names = infos.iter().map(|v| v.name.as_str());
+            let hint = name_hint(wanted, names, "its variants are", "this file has no [[variant]]");
             return Err(vec![Diagnostic::whole_file(format!(
                 "there is no variant \"{wanted}\""
             ))
