@@ -110,6 +110,19 @@ pub struct Waterfall<'t> {
 }
 
 impl<'t> Waterfall<'t> {
+    /// The preferred claims' seniority levels, most senior first.
+    fn seniority_levels(&self) -> Vec<i64> {
+        let mut levels: Vec<i64> = self
+            .claims
+            .iter()
+            .filter(|c| c.class.is_some())
+            .map(|c| c.seniority)
+            .collect();
+        levels.sort_unstable_by(|l, r| r.cmp(l));
+        levels.dedup();
+        levels
+    }
+
     /// `largest` is the largest exit value this waterfall will be asked for: payouts at
     /// every value are kept to the same number of decimals, so they compare exactly.
     pub fn new(table: &'t CapTable, unconverted: &[&Safe], largest: Decimal, span: &Span) -> Result<Self, EngineError> {
@@ -266,14 +279,7 @@ impl<'t> Waterfall<'t> {
         }
         // Within the preference stack: by seniority, pro rata to preference in a level.
         let mut payouts = vec![Decimal::ZERO; self.claims.len()];
-        let mut levels: Vec<i64> = self
-            .claims
-            .iter()
-            .filter(|c| c.class.is_some())
-            .map(|c| c.seniority)
-            .collect();
-        levels.sort_unstable_by(|l, r| r.cmp(l));
-        levels.dedup();
+        let levels = self.seniority_levels();
         let mut left = x;
         for level in levels {
             let owed = a.sum(
@@ -355,14 +361,7 @@ impl<'t> Waterfall<'t> {
         let a = Arith::at(&self.span);
         let mut out = Vec::new();
         // Each seniority level's preferences fully paid.
-        let mut levels: Vec<i64> = self
-            .claims
-            .iter()
-            .filter(|c| c.class.is_some())
-            .map(|c| c.seniority)
-            .collect();
-        levels.sort_unstable_by(|l, r| r.cmp(l));
-        levels.dedup();
+        let levels = self.seniority_levels();
         let mut paid = Decimal::ZERO;
         for level in levels {
             let level_claims: Vec<&Claim> = self
