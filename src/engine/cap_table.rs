@@ -176,9 +176,12 @@ impl CapTable {
         let mut table = CapTable::default();
         // Room for every name the rounds can add, so that the table grows once.
         table.positions.reserve(scenario.max_names());
+        // The file's classes, two for the holders' defaults, each round's class, and a
+        // conversion class per converting instrument at most.
+        let converting = scenario.safes.len() + scenario.notes.len();
         table
             .classes
-            .reserve(scenario.classes.len() + 2 + 2 * scenario.rounds.len());
+            .reserve(scenario.classes.len() + 2 + scenario.rounds.len() + converting);
         for def in &scenario.classes {
             let i = table.class_of(&def.name, true, def.terms);
             table.classes[i].original_price = def.original_price;

@@ -324,12 +324,14 @@ impl Exact {
                 .checked_add(others)?
                 .checked_div(Ratio::ONE.checked_sub(sol.sigma)?)?
         };
+        // Safes with the same cap convert at the same price: divided once.
+        let mut cap_price: Option<(Ratio, Decimal)> = None;
         for ((c, inst), term) in out.iter_mut().zip(&self.instruments).zip(terms) {
             if !on_capitalization(*term, inst.cap.map(|(_, base)| base)) {
                 continue;
             }
-            (c.shares, c.price) = match (inst.fixed, inst.cap) {
-                (Some(f), _) => {
+            (c.shares, c.price) = match (inst.fixed, inst.cap, inst.per_cap) {
+                (Some(f), _, _) => {
                     let shares = f.checked_mul(capitalization)?.round(rule)?;
                     let price = if shares.is_zero() {
                         price
@@ -338,11 +340,15 @@ impl Exact {
                     };
                     (shares, price)
                 }
-                (None, Some((cap, _))) => (
-                    inst.amount.checked_mul(capitalization)?.checked_div(cap)?.round(rule)?,
-                    rounding.price(cap.checked_div(capitalization)?.to_decimal()?),
-                ),
-                (None, None) => (Decimal::ZERO, price),
+                (None, Some((cap, _)), Some(per_cap)) => {
+                    let price = match cap_price {
+                        Some((same, price)) if same == cap => price,
+                        _ => rounding.price(cap.checked_div(capitalization)?.to_decimal()?),
+                    };
+                    cap_price = Some((cap, price));
+                    (per_cap.checked_mul(capitalization)?.round(rule)?, price)
+                }
+                _ => (Decimal::ZERO, price),
             };
         }
         // A conversion into no share is refused by the decimal path, with its message.
@@ -352,8 +358,11 @@ impl Exact {
         // x as a decimal (the pre-money of a `price` valuation is price × x). A fraction
         // too wide for one leaves the round to the decimal route, which refuses the same
         // rounds whatever the valuation.
-        let x = sol.x.to_decimal()?;
-        let denominator = if self.by_value { None } else { Some(x) };
+        let denominator = if self.by_value {
+            sol.x.fits_decimal().then_some(None)?
+        } else {
+            Some(sol.x.to_decimal()?)
+        };
         Some(Solved {
             price,
             denominator,

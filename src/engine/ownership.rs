@@ -20,30 +20,40 @@ pub fn fractions(amounts: &[Decimal]) -> Vec<Decimal> {
     if total.is_zero() {
         return vec![Decimal::ZERO; amounts.len()];
     }
-    let mut out: Vec<Decimal> = amounts
-        .iter()
-        .map(|a| {
-            whole_quotient(*a, total)
-                .or_else(|| a.checked_div(total))
-                .unwrap_or(Decimal::ZERO)
-        })
-        .collect();
-    let Some(sum) = out.iter().try_fold(Decimal::ZERO, |acc, f| acc.checked_add(*f)) else {
-        return out;
+    // Whole share counts (the common case): integer quotients, and the units missing from
+    // 1 counted in integers; otherwise decimal quotients and their decimal sum.
+    let (mut out, missing) = match whole_quotients(amounts, total) {
+        Some(whole) => whole,
+        None => {
+            let out: Vec<Decimal> = amounts
+                .iter()
+                .map(|a| a.checked_div(total).unwrap_or(Decimal::ZERO))
+                .collect();
+            let Some(sum) = out.iter().try_fold(Decimal::ZERO, |acc, f| acc.checked_add(*f)) else {
+                return out;
+            };
+            // How many units of 10^-28 are missing (or in excess): a few per position at most.
+            let missing = Decimal::ONE
+                .checked_sub(sum)
+                .and_then(|m| m.checked_div(Decimal::new(1, SCALE)));
+            let Some(Ok(units)) = missing.map(|m| i128::try_from(m.trunc())) else {
+                return out;
+            };
+            (out, units)
+        }
     };
-    let unit = Decimal::new(1, SCALE);
-    let missing = Decimal::ONE - sum;
-    if missing.is_zero() {
+    if missing == 0 {
         return out;
     }
-    // How many units of 10^-28 are missing (or in excess): a few per position at most.
-    let units = (missing / unit).abs().trunc();
-    let Ok(units) = u64::try_from(units) else { return out };
+    let Ok(units) = u64::try_from(missing.unsigned_abs()) else {
+        return out;
+    };
     let mut order: Vec<usize> = (0..out.len()).filter(|&i| !out[i].is_zero()).collect();
     if order.is_empty() || units > 2 * order.len() as u64 {
         return out;
     }
-    let step = if missing.is_sign_positive() { unit } else { -unit };
+    let unit = Decimal::new(1, SCALE);
+    let step = if missing > 0 { unit } else { -unit };
     // Only the `units` largest positions are needed: select them, then order them.
     let k = (units as usize).min(order.len());
     let by_size = |a: &usize, b: &usize| amounts[*b].cmp(&amounts[*a]).then(a.cmp(b));
@@ -59,10 +69,26 @@ pub fn fractions(amounts: &[Decimal]) -> Vec<Decimal> {
     out
 }
 
-/// a / total with the value `Decimal` division gives (28 places, the last rounded half to
-/// even), by one integer division when both are whole share counts with a ≤ total and
-/// a × 10^28 fits in 128 bits: the common case, and about twice as fast.
-fn whole_quotient(a: Decimal, total: Decimal) -> Option<Decimal> {
+/// Every fraction by `whole_quotient`, with the units of 10^-28 by which they miss 1
+/// (`None` unless every amount takes that path).
+fn whole_quotients(amounts: &[Decimal], total: Decimal) -> Option<(Vec<Decimal>, i128)> {
+    let mut sum: u128 = 0;
+    let out = amounts
+        .iter()
+        .map(|a| {
+            let q = whole_quotient(*a, total)?;
+            sum = sum.checked_add(q)?;
+            Decimal::try_from_i128_with_scale(i128::try_from(q).ok()?, SCALE).ok()
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let one = i128::try_from(POWERS_OF_TEN[SCALE as usize]).ok()?;
+    Some((out, one.checked_sub(i128::try_from(sum).ok()?)?))
+}
+
+/// a / total with the value `Decimal` division gives, in units of 10^-28 (28 places, the
+/// last rounded half to even), by one integer division when both are whole share counts
+/// with a ≤ total and a × 10^28 fits in 128 bits: the common case, and about twice as fast.
+fn whole_quotient(a: Decimal, total: Decimal) -> Option<u128> {
     if a.scale() != 0 || total.scale() != 0 || a.is_sign_negative() || total <= Decimal::ZERO {
         return None;
     }
@@ -72,15 +98,15 @@ fn whole_quotient(a: Decimal, total: Decimal) -> Option<Decimal> {
     }
     // A fraction below 1 has 28 decimal places in a `Decimal`.
     let scaled = a.checked_mul(POWERS_OF_TEN[SCALE as usize])?;
-    let (mut q, r) = (scaled / t, scaled % t);
+    let q = scaled / t;
+    // The remainder without a second division.
+    let r = scaled - q * t;
     // Half to even, as rust_decimal rounds its quotients.
-    match r.checked_mul(2)?.cmp(&t) {
-        std::cmp::Ordering::Greater => q += 1,
-        std::cmp::Ordering::Equal if q % 2 == 1 => q += 1,
-        _ => {}
-    }
-    // The same value; the scale may differ (every report prints decimals normalized).
-    Decimal::try_from_i128_with_scale(i128::try_from(q).ok()?, SCALE).ok()
+    Some(match r.checked_mul(2)?.cmp(&t) {
+        std::cmp::Ordering::Greater => q + 1,
+        std::cmp::Ordering::Equal if q % 2 == 1 => q + 1,
+        _ => q,
+    })
 }
 
 #[cfg(test)]
@@ -103,6 +129,11 @@ mod tests {
         assert_eq!(fractions(&amounts).iter().copied().sum::<Decimal>(), Decimal::ONE);
     }
 
+    fn quotient(a: Decimal, total: Decimal) -> Option<Decimal> {
+        let q = i128::try_from(whole_quotient(a, total)?).ok()?;
+        Decimal::try_from_i128_with_scale(q, SCALE).ok()
+    }
+
     #[test]
     fn whole_quotients_match_decimal_division_digit_for_digit() {
         let mut x: u64 = 88172645463325252;
@@ -116,7 +147,7 @@ mod tests {
             let total = 1 + next([10, 1_000, 10_000_000, 30_000_000_000][(i % 4) as usize]);
             let a = next(total + 1);
             let (a, total) = (Decimal::from(a), Decimal::from(total));
-            let fast = whole_quotient(a, total).expect("whole amounts take the fast path");
+            let fast = quotient(a, total).expect("whole amounts take the fast path");
             let slow = a.checked_div(total).unwrap_or_default();
             let (fast, slow) = (fast.normalize(), slow.normalize());
             assert_eq!(
@@ -128,10 +159,10 @@ mod tests {
         // Exact ties at the 29th place: 10^28 / 2^29 ends in a half.
         for (a, total) in [(1u64, 1u64 << 29), (3, 1 << 29), (5, 1 << 30), (7, 1 << 31)] {
             let (a, total) = (Decimal::from(a), Decimal::from(total));
-            assert_eq!(whole_quotient(a, total), a.checked_div(total), "{a} / {total}");
+            assert_eq!(quotient(a, total), a.checked_div(total), "{a} / {total}");
         }
-        assert_eq!(whole_quotient(dec!(1.5), dec!(3)), None);
-        assert_eq!(whole_quotient(dec!(4), dec!(3)), None);
+        assert_eq!(quotient(dec!(1.5), dec!(3)), None);
+        assert_eq!(quotient(dec!(4), dec!(3)), None);
     }
 
     #[test]

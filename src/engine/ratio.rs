@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use std::cmp::Ordering;
 
 /// Numerators and denominators beyond this are reduced (see `Ratio::new`).
-const REDUCE_ABOVE: u128 = 1 << 64;
+const REDUCE_ABOVE: u128 = 1 << 96;
 
 /// n / d with d > 0 (not always in lowest terms: compare with `compare`, not `==`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,31 +31,66 @@ impl Ratio {
         Ratio::new(v.mantissa(), i128::try_from(*unit).ok()?)
     }
 
-    /// n / d, reduced by their greatest common divisor once either outgrows 64 bits (so
-    /// that chains of operations keep room to multiply, without paying for a division at
-    /// every step).
+    /// n / d, reduced by their greatest common divisor once either outgrows `REDUCE_ABOVE`
+    /// (so that chains of operations rarely pay for a division; an operation that would
+    /// overflow reduces its operands and tries again, see `retry`).
     fn new(n: i128, d: i128) -> Option<Ratio> {
         if d == 0 {
             return None;
         }
-        let (mut n, mut d) = if d < 0 {
+        let (n, d) = if d < 0 {
             (n.checked_neg()?, d.checked_neg()?)
         } else {
             (n, d)
         };
+        let r = Ratio { n, d };
         if n.unsigned_abs() > REDUCE_ABOVE || d.unsigned_abs() > REDUCE_ABOVE {
-            let g = i128::try_from(gcd(n.unsigned_abs(), d.unsigned_abs())).ok()?;
-            (n, d) = (n.checked_div(g)?, d.checked_div(g)?);
+            return r.lowest();
         }
-        Some(Ratio { n, d })
+        Some(r)
+    }
+
+    /// In lowest terms.
+    fn lowest(self) -> Option<Ratio> {
+        let g = i128::try_from(gcd(self.n.unsigned_abs(), self.d.unsigned_abs())).ok()?;
+        if g == 1 {
+            return Some(self);
+        }
+        Some(Ratio {
+            n: self.n.checked_div(g)?,
+            d: self.d.checked_div(g)?,
+        })
     }
 
     pub fn checked_add(self, o: Ratio) -> Option<Ratio> {
+        if o.n == 0 {
+            return Some(self);
+        }
+        if self.n == 0 {
+            return Some(o);
+        }
         if self.d == o.d {
             return Ratio::new(self.n.checked_add(o.n)?, self.d);
         }
-        let n = product(self.n, o.d)?.checked_add(product(o.n, self.d)?)?;
-        Ratio::new(n, product(self.d, o.d)?)
+        match Ratio::sum(self, o) {
+            Some(r) => Some(r),
+            // Over the least common denominator, in lowest terms: the sum of two fractions
+            // that fit fits whenever it can.
+            None => {
+                let (a, b) = (self.lowest()?, o.lowest()?);
+                let g = i128::try_from(gcd(a.d.unsigned_abs(), b.d.unsigned_abs())).ok()?;
+                let (ad, bd) = (a.d.checked_div(g)?, b.d.checked_div(g)?);
+                let n = product(a.n, bd)?.checked_add(product(b.n, ad)?)?;
+                Ratio::new(n, product(ad, b.d)?)?.lowest()
+            }
+        }
+    }
+
+    /// a/b + c/d as (ad + cb) / bd, `None` on overflow.
+    #[inline]
+    fn sum(a: Ratio, b: Ratio) -> Option<Ratio> {
+        let n = product(a.n, b.d)?.checked_add(product(b.n, a.d)?)?;
+        Ratio::new(n, product(a.d, b.d)?)
     }
 
     pub fn checked_sub(self, o: Ratio) -> Option<Ratio> {
@@ -73,7 +108,19 @@ impl Ratio {
         if self.n == 0 || o.n == 0 {
             return Some(Ratio::ZERO);
         }
-        Ratio::new(product(self.n, o.n)?, product(self.d, o.d)?)
+        match (product(self.n, o.n), product(self.d, o.d)) {
+            (Some(n), Some(d)) => Ratio::new(n, d),
+            // Cross-cancelled, in lowest terms: the product fits whenever it can.
+            _ => {
+                let (a, b) = (self.lowest()?, o.lowest()?);
+                let g1 = i128::try_from(gcd(a.n.unsigned_abs(), b.d.unsigned_abs())).ok()?;
+                let g2 = i128::try_from(gcd(b.n.unsigned_abs(), a.d.unsigned_abs())).ok()?;
+                Ratio::new(
+                    product(a.n.checked_div(g1)?, b.n.checked_div(g2)?)?,
+                    product(a.d.checked_div(g2)?, b.d.checked_div(g1)?)?,
+                )
+            }
+        }
     }
 
     /// `None` also for a division by zero.
@@ -109,28 +156,41 @@ impl Ratio {
         if self.d == o.d {
             return Some(self.n.cmp(&o.n));
         }
-        Some(product(self.n, o.d)?.cmp(&product(o.n, self.d)?))
+        match (product(self.n, o.d), product(o.n, self.d)) {
+            (Some(a), Some(b)) => Some(a.cmp(&b)),
+            _ => Some(by_continued_fractions(self, o)),
+        }
     }
 
-    /// The nearest decimal (28 significant digits at most; exact when it has fewer).
+    /// Whether `to_decimal` gives a value (its magnitude is below 2^96 − 1), without
+    /// dividing.
+    pub fn fits_decimal(self) -> bool {
+        // |n| / d < 2^96 − 1  ⇔  |n| < d × (2^96 − 1); a product beyond 128 bits exceeds any n.
+        let limit = self.d.unsigned_abs().checked_mul((1 << 96) - 1);
+        limit.map_or(true, |limit| self.n.unsigned_abs() < limit)
+    }
+
+    /// The nearest decimal, correctly rounded: as many decimal places as `Decimal` holds
+    /// (28, fewer when the integer part leaves no room in 96 bits), the last rounded half
+    /// to even; exact, with no trailing zero, when the quotient ends sooner. This is the
+    /// value `Decimal` division gives, except that rust_decimal can miss the last place
+    /// when the divisor exceeds 64 bits (it gave …2264 for 3333183/4651250 = …22628…
+    /// written with a 73-bit divisor).
     pub fn to_decimal(self) -> Option<Decimal> {
         // Decimal holds 96 bits: reduce first if either part is wider.
-        let reduced;
         let this = if self.n.unsigned_abs() >> 96 != 0 || self.d >> 96 != 0 {
-            let g = i128::try_from(gcd(self.n.unsigned_abs(), self.d.unsigned_abs())).ok()?;
-            reduced = Ratio {
-                n: self.n / g,
-                d: self.d / g,
-            };
-            &reduced
+            self.lowest()?
         } else {
-            &self
+            self
         };
-        let n = Decimal::try_from_i128_with_scale(this.n, 0).ok()?;
-        if this.d == 1 {
-            return Some(n);
+        let (a, d) = (this.n.unsigned_abs(), this.d.unsigned_abs());
+        if a >> 96 != 0 || d >> 96 != 0 {
+            return None;
         }
-        n.checked_div(Decimal::try_from_i128_with_scale(this.d, 0).ok()?)
+        let (mantissa, scale) = long_division(a, d)?;
+        let signed = i128::try_from(mantissa).ok()?;
+        let signed = if this.n < 0 { -signed } else { signed };
+        Decimal::try_from_i128_with_scale(signed, scale).ok()
     }
 
     /// Whole shares per the rule, decided exactly on the fraction; `None` rounding gives
@@ -154,12 +214,76 @@ impl Ratio {
     }
 }
 
+/// a / d (both below 2^96, d > 0) as a mantissa below 2^96 and a scale of at most 28:
+/// whole digits first, then up to nine places per 128-bit division while the mantissa
+/// surely has room for them, the last one alone; rounded half to even on the remainder.
+fn long_division(a: u128, d: u128) -> Option<(u128, u32)> {
+    const LIMIT: u128 = 1 << 96;
+    const MAX_SCALE: u32 = 28;
+    let (mut m, mut r) = (a / d, a % d);
+    let mut scale = 0;
+    while r != 0 && scale < MAX_SCALE {
+        // Places whose digits cannot overflow: (m + 1) × 10^places ≤ 2^96. With m and r
+        // below 2^96, every product here stays below 2^126.
+        let mut places = (MAX_SCALE - scale).min(9);
+        while places > 0 && (m + 1) * POWERS_OF_TEN[places as usize] > LIMIT {
+            places -= 1;
+        }
+        let unit = POWERS_OF_TEN[places.max(1) as usize];
+        let scaled = r * unit;
+        let digits = scaled / d;
+        let next = m * unit + digits;
+        if next >= LIMIT {
+            break;
+        }
+        (m, r, scale) = (next, scaled - digits * d, scale + places.max(1));
+    }
+    if r == 0 {
+        // Exact: no trailing zero (chunks of places can leave some).
+        while scale > 0 && m % 10 == 0 {
+            (m, scale) = (m / 10, scale - 1);
+        }
+        return Some((m, scale));
+    }
+    // r < d < 2^96, so 2r fits.
+    let up = match (2 * r).cmp(&d) {
+        Ordering::Greater => true,
+        Ordering::Equal => m % 2 == 1,
+        Ordering::Less => false,
+    };
+    let m = if up { m + 1 } else { m };
+    // Rounding up to 2^96 would need one place fewer: left to the caller's other route.
+    (m < LIMIT).then_some((m, scale))
+}
+
 /// a × b, in one 64-bit multiplication when both fit (as they usually do).
 #[inline]
 fn product(a: i128, b: i128) -> Option<i128> {
     match (i64::try_from(a), i64::try_from(b)) {
         (Ok(a), Ok(b)) => Some(i128::from(a) * i128::from(b)),
         _ => a.checked_mul(b),
+    }
+}
+
+/// a against b without any product: their integer parts, then (if equal) the reciprocals
+/// of their fractional parts, swapped, as continued fractions compare. Each step
+/// is a Euclidean step, so it ends.
+fn by_continued_fractions(mut a: Ratio, mut b: Ratio) -> Ordering {
+    loop {
+        let (qa, ra) = (a.n.div_euclid(a.d), a.n.rem_euclid(a.d));
+        let (qb, rb) = (b.n.div_euclid(b.d), b.n.rem_euclid(b.d));
+        let order = match (qa.cmp(&qb), ra == 0, rb == 0) {
+            (Ordering::Equal, true, true) => Ordering::Equal,
+            (Ordering::Equal, true, false) => Ordering::Less,
+            (Ordering::Equal, false, true) => Ordering::Greater,
+            (Ordering::Equal, false, false) => {
+                // ra/a.d against rb/b.d is b.d/rb against a.d/ra (reciprocals, swapped).
+                (a, b) = (Ratio { n: b.d, d: rb }, Ratio { n: a.d, d: ra });
+                continue;
+            }
+            (order, _, _) => order,
+        };
+        return order;
     }
 }
 
@@ -239,6 +363,53 @@ mod tests {
     }
 
     #[test]
+    fn decimals_match_decimal_division_where_it_is_exact_to_the_last_place() {
+        // rust_decimal divides correctly while the divisor fits in 64 bits: the long
+        // division must give the same mantissa and scale (after normalizing) there.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = |below: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % below.max(1)
+        };
+        let sizes = [10, 1_000, 1 << 20, 1 << 40, u64::MAX];
+        for i in 0..300_000u64 {
+            let n = next(sizes[(i % 5) as usize]);
+            let d = 1 + next(sizes[((i / 5) % 5) as usize]);
+            let n = if i % 7 == 0 { -i128::from(n) } else { i128::from(n) };
+            let fast = Ratio { n, d: i128::from(d) }.to_decimal().map(|v| v.normalize());
+            let slow = Decimal::from_i128_with_scale(n, 0)
+                .checked_div(Decimal::from(d))
+                .map(|v| v.normalize());
+            assert_eq!(
+                fast.map(|v| (v.mantissa(), v.scale())),
+                slow.map(|v| (v.mantissa(), v.scale())),
+                "{n} / {d}"
+            );
+        }
+        // Ties at the 28th place round half to even: 1/2^29 ends in …5 at the 29th.
+        let tie = Ratio { n: 1, d: 1 << 29 };
+        assert_eq!(tie.to_decimal(), Decimal::ONE.checked_div(Decimal::from(1u64 << 29)));
+        // A 73-bit divisor: 6428908962068755806000 / 8971143441515902500000 is
+        // 3333183/4651250 = 0.71662090835796828809459822628… (python fractions), which
+        // rounds to …2263 (rust_decimal's own division gives …2264).
+        let wide = Ratio {
+            n: 6_428_908_962_068_755_806_000,
+            d: 8_971_143_441_515_902_500_000,
+        };
+        assert_eq!(wide.to_decimal(), Some(dec!(0.7166209083579682880945982263)));
+        assert_eq!(
+            Ratio {
+                n: 3_333_183,
+                d: 4_651_250
+            }
+            .to_decimal(),
+            Some(dec!(0.7166209083579682880945982263))
+        );
+    }
+
+    #[test]
     fn whole_shares_follow_the_rule_exactly() {
         // YC Safe Primer: 100,000 / (8M / 11M) is exactly 137,500.
         let v = r(dec!(100000))
@@ -264,6 +435,26 @@ mod tests {
         let big = r(Decimal::MAX);
         assert_eq!(big.checked_mul(big).and_then(|x| x.checked_mul(big)), None);
         assert_eq!(Ratio::ONE.checked_div(Ratio::ZERO), None);
+        // Comparisons whose cross products overflow fall back to continued fractions:
+        // 1 + 2^-100 against 1 + 1/(2^100 + 2).
+        let (a, b) = (
+            Ratio {
+                n: (1 << 100) + 1,
+                d: 1 << 100,
+            },
+            Ratio {
+                n: (1 << 100) + 3,
+                d: (1 << 100) + 2,
+            },
+        );
+        assert_eq!(a.compare(b), Some(Ordering::Greater));
+        assert_eq!(b.compare(a), Some(Ordering::Less));
+        assert_eq!(a.compare(a), Some(Ordering::Equal));
+        let third = Ratio {
+            n: (1 << 100) + 1,
+            d: 3 * ((1 << 100) + 1),
+        };
+        assert_eq!(third.compare(Ratio { n: 1, d: 3 }), Some(Ordering::Equal));
         assert_eq!(gcd(12, 18), 6);
         assert_eq!(gcd(0, 7), 7);
         assert_eq!(gcd(3 << 70, 9 << 70), 3 << 70);
