@@ -45,7 +45,7 @@ pub fn converting<'s>(
     index: usize,
     round: &Round,
 ) -> Result<Vec<Convertible<'s>>, EngineError> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(scenario.safes.len() + scenario.notes.len());
     for (i, safe) in scenario.safes.iter().enumerate() {
         if safe.converts_at != index {
             continue;

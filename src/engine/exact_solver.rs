@@ -96,11 +96,11 @@ impl Exact {
             PoolRule::Increase(n) => Pool::Increase(Ratio::of(n)?),
             PoolRule::Target(t) => Pool::Target(Ratio::of(t)?),
         };
-        let instruments = inputs
-            .convertibles
-            .iter()
-            .map(Instrument::of)
-            .collect::<Option<Vec<_>>>()?;
+        // (A loop, not a `collect` of options: that would grow the vector step by step.)
+        let mut instruments = Vec::with_capacity(inputs.convertibles.len());
+        for conv in inputs.convertibles {
+            instruments.push(Instrument::of(conv)?);
+        }
         Some(Exact {
             f: Ratio::of(inputs.fully_diluted)?,
             outstanding: Ratio::of(inputs.outstanding)?,

@@ -48,7 +48,8 @@ pub fn fractions(amounts: &[Decimal]) -> Vec<Decimal> {
     let Ok(units) = u64::try_from(missing.unsigned_abs()) else {
         return out;
     };
-    let mut order: Vec<usize> = (0..out.len()).filter(|&i| !out[i].is_zero()).collect();
+    let mut order: Vec<usize> = Vec::with_capacity(out.len());
+    order.extend((0..out.len()).filter(|&i| !out[i].is_zero()));
     if order.is_empty() || units > 2 * order.len() as u64 {
         return out;
     }
@@ -56,8 +57,9 @@ pub fn fractions(amounts: &[Decimal]) -> Vec<Decimal> {
     let step = if missing > 0 { unit } else { -unit };
     // Only the `units` largest positions are needed: select them, then order them.
     let k = (units as usize).min(order.len());
-    let by_size = |a: &usize, b: &usize| amounts[*b].cmp(&amounts[*a]).then(a.cmp(b));
-    if k < order.len() {
+    let by_size = |a: &usize, b: &usize| compare(amounts[*b], amounts[*a]).then(a.cmp(b));
+    // A short table is sorted outright: selection costs more than sorting a few dozen.
+    if k < order.len() && order.len() > 32 {
         order.select_nth_unstable_by(k, by_size);
         order.truncate(k);
     }
@@ -69,18 +71,25 @@ pub fn fractions(amounts: &[Decimal]) -> Vec<Decimal> {
     out
 }
 
+/// x against y; by their mantissas when they share a scale (share counts do).
+fn compare(x: Decimal, y: Decimal) -> std::cmp::Ordering {
+    if x.scale() == y.scale() {
+        x.mantissa().cmp(&y.mantissa())
+    } else {
+        x.cmp(&y)
+    }
+}
+
 /// Every fraction by `whole_quotient`, with the units of 10^-28 by which they miss 1
 /// (`None` unless every amount takes that path).
 fn whole_quotients(amounts: &[Decimal], total: Decimal) -> Option<(Vec<Decimal>, i128)> {
     let mut sum: u128 = 0;
-    let out = amounts
-        .iter()
-        .map(|a| {
-            let q = whole_quotient(*a, total)?;
-            sum = sum.checked_add(q)?;
-            Decimal::try_from_i128_with_scale(i128::try_from(q).ok()?, SCALE).ok()
-        })
-        .collect::<Option<Vec<_>>>()?;
+    let mut out = Vec::with_capacity(amounts.len());
+    for a in amounts {
+        let q = whole_quotient(*a, total)?;
+        sum = sum.checked_add(q)?;
+        out.push(Decimal::try_from_i128_with_scale(i128::try_from(q).ok()?, SCALE).ok()?);
+    }
     let one = i128::try_from(POWERS_OF_TEN[SCALE as usize]).ok()?;
     Some((out, one.checked_sub(i128::try_from(sum).ok()?)?))
 }

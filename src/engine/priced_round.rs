@@ -167,17 +167,16 @@ pub fn apply(
         arith.sum(purchases.iter().map(|p| p.amount))?
     };
     // Each tranche's shares; its holder is found when they are issued (`buy`).
-    let mut bought: Vec<Bought> = purchases
-        .iter()
-        .map(|p| {
-            Ok(Bought {
-                holder: 0,
-                label: p.tranche.label.clone(),
-                amount: p.amount,
-                shares: cash_shares(p.amount, price, divisor, rounding, arith)?,
-            })
-        })
-        .collect::<Result<_, EngineError>>()?;
+    // (A loop, not a `collect` of results: that would grow the vector step by step.)
+    let mut bought: Vec<Bought> = Vec::with_capacity(purchases.len());
+    for p in &purchases {
+        bought.push(Bought {
+            holder: 0,
+            label: p.tranche.label.clone(),
+            amount: p.amount,
+            shares: cash_shares(p.amount, price, divisor, rounding, arith)?,
+        });
+    }
     let new_shares = arith.sum(bought.iter().map(|b| b.shares))?;
     if let Some((p, _)) = purchases
         .iter()
