@@ -21,12 +21,23 @@ struct NameIndex {
     map: Option<HashMap<String, usize>>,
 }
 
+/// `a == b`, cheaply for the usual cases: the same shared text (names are `Arc<str>`
+/// clones of the scenario's), or texts of one length that differ in their last byte
+/// ("Founder A", "Founder B"), which need no full comparison.
+#[inline]
+fn same_name(a: &str, b: &str) -> bool {
+    if std::ptr::eq(a, b) {
+        return true;
+    }
+    a.len() == b.len() && a.as_bytes().last() == b.as_bytes().last() && a == b
+}
+
 impl NameIndex {
     /// `names` yields every entry's name in order (`None` for an entry not looked up by name).
     fn get<'n>(&self, name: &str, names: impl Iterator<Item = Option<&'n str>>) -> Option<usize> {
         match &self.map {
             Some(map) => map.get(name).copied(),
-            None => names.take(LINEAR).position(|n| n == Some(name)),
+            None => names.take(LINEAR).position(|n| n.is_some_and(|n| same_name(n, name))),
         }
     }
 

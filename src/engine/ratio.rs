@@ -196,7 +196,7 @@ impl Ratio {
     /// Whole shares per the rule, decided exactly on the fraction; `None` rounding gives
     /// the decimal itself.
     pub fn round(self, rule: ShareRounding) -> Option<Decimal> {
-        let (q, r) = (self.n.div_euclid(self.d), self.n.rem_euclid(self.d));
+        let (q, r) = floor_division(self.n, self.d);
         // self = q + r/d with 0 ≤ r < d: q is the floor.
         let up = match rule {
             ShareRounding::None => return self.to_decimal().map(|v| v.normalize()),
@@ -220,7 +220,8 @@ impl Ratio {
 fn long_division(a: u128, d: u128) -> Option<(u128, u32)> {
     const LIMIT: u128 = 1 << 96;
     const MAX_SCALE: u32 = 28;
-    let (mut m, mut r) = (a / d, a % d);
+    let mut m = a / d;
+    let mut r = a - m * d;
     let mut scale = 0;
     while r != 0 && scale < MAX_SCALE {
         // Places whose digits cannot overflow: (m + 1) × 10^places ≤ 2^96. With m and r
@@ -254,6 +255,25 @@ fn long_division(a: u128, d: u128) -> Option<(u128, u32)> {
     let m = if up { m + 1 } else { m };
     // Rounding up to 2^96 would need one place fewer: left to the caller's other route.
     (m < LIMIT).then_some((m, scale))
+}
+
+/// (q, r) with n = q·d + r and 0 ≤ r < d (d > 0): one division, in 64 bits when both fit
+/// (a 128-bit division is a library call several times slower).
+#[inline]
+fn floor_division(n: i128, d: i128) -> (i128, i128) {
+    let (q, r) = match (i64::try_from(n), i64::try_from(d)) {
+        (Ok(n), Ok(d)) => (i128::from(n / d), i128::from(n % d)),
+        _ => {
+            let q = n / d;
+            (q, n - q * d)
+        }
+    };
+    // Truncation rounds a negative quotient up: step down to the floor.
+    if r < 0 {
+        (q - 1, r + d)
+    } else {
+        (q, r)
+    }
 }
 
 /// a × b, in one 64-bit multiplication when both fit (as they usually do).
