@@ -80,13 +80,14 @@ fn compare(x: Decimal, y: Decimal) -> std::cmp::Ordering {
     }
 }
 
-/// Every fraction by `whole_quotient`, with the units of 10^-28 by which they miss 1
+/// Every fraction by `Whole::quotient`, with the units of 10^-28 by which they miss 1
 /// (`None` unless every amount takes that path).
 fn whole_quotients(amounts: &[Decimal], total: Decimal) -> Option<(Vec<Decimal>, i128)> {
+    let whole = Whole::of(total)?;
     let mut sum: u128 = 0;
     let mut out = Vec::with_capacity(amounts.len());
     for a in amounts {
-        let q = whole_quotient(*a, total)?;
+        let q = whole.quotient(*a)?;
         sum = sum.checked_add(q)?;
         out.push(Decimal::try_from_i128_with_scale(i128::try_from(q).ok()?, SCALE).ok()?);
     }
@@ -94,28 +95,54 @@ fn whole_quotients(amounts: &[Decimal], total: Decimal) -> Option<(Vec<Decimal>,
     Some((out, one.checked_sub(i128::try_from(sum).ok()?)?))
 }
 
-/// a / total with the value `Decimal` division gives, in units of 10^-28 (28 places, the
-/// last rounded half to even), by one integer division when both are whole share counts
-/// with a ≤ total and a × 10^28 fits in 128 bits: the common case, and about twice as fast.
-fn whole_quotient(a: Decimal, total: Decimal) -> Option<u128> {
-    if a.scale() != 0 || total.scale() != 0 || a.is_sign_negative() || total <= Decimal::ZERO {
-        return None;
+/// Division of whole share counts by one whole total t, in units of 10^-28: with
+/// 10^28 = Q·t + R once, a·10^28 / t = a·Q + a·R / t, so each amount needs one division of
+/// a·R < t² (one 64-bit division for the tables people write) instead of a 128-bit one.
+struct Whole {
+    t: u128,
+    q: u128,
+    r: u128,
+}
+
+impl Whole {
+    fn of(total: Decimal) -> Option<Whole> {
+        if total.scale() != 0 || total <= Decimal::ZERO {
+            return None;
+        }
+        let t = total.mantissa().unsigned_abs();
+        let unit = POWERS_OF_TEN[SCALE as usize];
+        let q = unit / t;
+        Some(Whole { t, q, r: unit - q * t })
     }
-    let (a, t) = (a.mantissa().unsigned_abs(), total.mantissa().unsigned_abs());
-    if a > t {
-        return None;
+
+    /// a / t as `Decimal` division gives it (28 places, the last rounded half to even), for
+    /// a whole 0 ≤ a ≤ t; `None` otherwise.
+    fn quotient(&self, a: Decimal) -> Option<u128> {
+        if a.scale() != 0 || a.is_sign_negative() {
+            return None;
+        }
+        let a = a.mantissa().unsigned_abs();
+        if a > self.t {
+            return None;
+        }
+        // a·Q ≤ 10^28; a·R < t², which fits whenever t < 2^64.
+        let whole = a * self.q;
+        let x = a.checked_mul(self.r)?;
+        let (lo, rest) = match (u64::try_from(x), u64::try_from(self.t)) {
+            (Ok(x), Ok(t)) => (u128::from(x / t), u128::from(x % t)),
+            _ => {
+                let lo = x / self.t;
+                (lo, x - lo * self.t)
+            }
+        };
+        let q = whole + lo;
+        // Half to even, as rust_decimal rounds its quotients.
+        Some(match (2 * rest).cmp(&self.t) {
+            std::cmp::Ordering::Greater => q + 1,
+            std::cmp::Ordering::Equal if q % 2 == 1 => q + 1,
+            _ => q,
+        })
     }
-    // A fraction below 1 has 28 decimal places in a `Decimal`.
-    let scaled = a.checked_mul(POWERS_OF_TEN[SCALE as usize])?;
-    let q = scaled / t;
-    // The remainder without a second division.
-    let r = scaled - q * t;
-    // Half to even, as rust_decimal rounds its quotients.
-    Some(match r.checked_mul(2)?.cmp(&t) {
-        std::cmp::Ordering::Greater => q + 1,
-        std::cmp::Ordering::Equal if q % 2 == 1 => q + 1,
-        _ => q,
-    })
 }
 
 #[cfg(test)]
@@ -139,7 +166,7 @@ mod tests {
     }
 
     fn quotient(a: Decimal, total: Decimal) -> Option<Decimal> {
-        let q = i128::try_from(whole_quotient(a, total)?).ok()?;
+        let q = i128::try_from(Whole::of(total)?.quotient(a)?).ok()?;
         Decimal::try_from_i128_with_scale(q, SCALE).ok()
     }
 

@@ -11,6 +11,23 @@ use super::rounding::POWERS_OF_TEN;
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
 
+/// (the inverse of m modulo 2^128, the largest multiple of m divided by m): x × inverse,
+/// wrapping, is x / m when m divides x, and exceeds the bound when it does not.
+const FIVE: (u128, u128) = (inverse_of(5), u128::MAX / 5);
+const FIVE_TO_THE_8: (u128, u128) = (inverse_of(390_625), u128::MAX / 390_625);
+
+/// The inverse of an odd m modulo 2^128, by Newton's iteration (each step doubles the
+/// correct low bits; m × m = 1 modulo 8 for any odd m).
+const fn inverse_of(m: u128) -> u128 {
+    let mut inverse = m;
+    let mut i = 0;
+    while i < 6 {
+        inverse = inverse.wrapping_mul(2u128.wrapping_sub(m.wrapping_mul(inverse)));
+        i += 1;
+    }
+    inverse
+}
+
 /// Numerators and denominators beyond this are reduced (see `Ratio::new`).
 const REDUCE_ABOVE: u128 = 1 << 96;
 
@@ -52,14 +69,29 @@ impl Ratio {
 
     /// In lowest terms.
     fn lowest(self) -> Option<Ratio> {
-        let g = i128::try_from(gcd(self.n.unsigned_abs(), self.d.unsigned_abs())).ok()?;
-        if g == 1 {
-            return Some(self);
+        if self.n == 0 {
+            return Some(Ratio::ZERO);
         }
-        Some(Ratio {
-            n: self.n.checked_div(g)?,
-            d: self.d.checked_div(g)?,
-        })
+        // The factors 2 and 5 both share go first, cheaply (decimal inputs bring many):
+        // twos by a shift, fives by multiplying with an inverse modulo 2^128. What is left
+        // shares no 2 or 5, and its greatest common divisor finishes the reduction.
+        let (mut a, mut d) = (self.n.unsigned_abs(), self.d.unsigned_abs());
+        let twos = (a | d).trailing_zeros();
+        (a, d) = (a >> twos, d >> twos);
+        for (inverse, bound) in [FIVE_TO_THE_8, FIVE] {
+            loop {
+                let (qa, qd) = (a.wrapping_mul(inverse), d.wrapping_mul(inverse));
+                if qa > bound || qd > bound {
+                    break;
+                }
+                (a, d) = (qa, qd);
+            }
+        }
+        let g = gcd(a, d);
+        let (a, d) = (a / g, d / g);
+        // Both are at most the original magnitudes (below 2^127): the casts are exact.
+        let n = if self.n < 0 { -(a as i128) } else { a as i128 };
+        Some(Ratio { n, d: d as i128 })
     }
 
     pub fn checked_add(self, o: Ratio) -> Option<Ratio> {
@@ -475,6 +507,23 @@ mod tests {
             d: 3 * ((1 << 100) + 1),
         };
         assert_eq!(third.compare(Ratio { n: 1, d: 3 }), Some(Ordering::Equal));
+        assert_eq!(5u128.wrapping_mul(FIVE.0), 1);
+        assert_eq!(390_625u128.wrapping_mul(FIVE_TO_THE_8.0), 1);
+        // Lowest terms: the common 10^27, then 13 (349/1300 has none left).
+        let tens = Ratio {
+            n: -349 * 10i128.pow(27),
+            d: 13 * 10i128.pow(29),
+        }
+        .lowest()
+        .unwrap();
+        assert_eq!((tens.n, tens.d), (-349, 1300));
+        let sevens = Ratio {
+            n: 7 * 5i128.pow(20) * 3,
+            d: 7 * 5i128.pow(19) * 2,
+        }
+        .lowest()
+        .unwrap();
+        assert_eq!((sevens.n, sevens.d), (15, 2));
         assert_eq!(gcd(12, 18), 6);
         assert_eq!(gcd(0, 7), 7);
         assert_eq!(gcd(3 << 70, 9 << 70), 3 << 70);
