@@ -204,6 +204,21 @@ impl CapTable {
         Ok(table)
     }
 
+    /// A copy with room for every name and class `scenario`'s rounds can add (a plain
+    /// clone would grow again during the rounds).
+    pub fn fork(&self, scenario: &Scenario) -> Self {
+        let mut positions = Vec::with_capacity(self.positions.len().max(scenario.max_names()));
+        positions.extend_from_slice(&self.positions);
+        let mut classes = Vec::with_capacity(self.classes.capacity());
+        classes.extend_from_slice(&self.classes);
+        CapTable {
+            positions,
+            classes,
+            index: self.index.clone(),
+            class_index: self.class_index.clone(),
+        }
+    }
+
     fn add_holder(&mut self, h: &Holder) -> Result<(), EngineError> {
         let arith = Arith::at(&h.span);
         let preferred = h.kind == HolderKind::Preferred;

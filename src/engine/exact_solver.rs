@@ -138,12 +138,12 @@ impl Exact {
                 },
                 (Term::Cap, _, _) => return Some(None),
                 (Term::Price | Term::Discount, _, _) => {
-                    let k = match (term, inst.discount) {
-                        (Term::Discount, Some(k)) => k,
+                    let price = match (term, inst.discount) {
+                        (Term::Discount, Some(k)) => self.value.checked_mul(k)?,
                         (Term::Discount, None) => return Some(None),
-                        _ => Ratio::ONE,
+                        _ => self.value,
                     };
-                    let per = inst.amount.checked_div(self.value.checked_mul(k)?)?;
+                    let per = inst.amount.checked_div(price)?;
                     if self.by_value {
                         kappa = kappa.checked_add(per)?;
                     } else {

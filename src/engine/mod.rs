@@ -24,6 +24,7 @@ use cap_table::CapTable;
 pub use error::EngineError;
 pub use model::*;
 pub use outcome::*;
+use rust_decimal::Decimal;
 use std::sync::Arc;
 
 /// The most holder-rounds (holders × rounds) one evaluation keeps: 16 bytes each in the
@@ -33,10 +34,44 @@ pub const MAX_HOLDER_ROUNDS: u64 = 4_000_000;
 
 /// Computes every round in order and the final table.
 pub fn evaluate(scenario: &Scenario) -> Result<Outcome, EngineError> {
+    run(scenario, prepare(scenario)?)
+}
+
+/// A scenario's initial cap table, built once for many evaluations of scenarios that
+/// differ from it only in their rounds (`calc sweep` varies round figures: the holders,
+/// classes, safes and notes stay as prepared).
+pub struct Prepared {
+    table: CapTable,
+    initial: Arc<[Decimal]>,
+    total: Decimal,
+}
+
+pub fn prepare(scenario: &Scenario) -> Result<Prepared, EngineError> {
     check_size(scenario)?;
-    let mut table = CapTable::from_scenario(scenario)?;
+    let table = CapTable::from_scenario(scenario)?;
     let initial = table.amounts();
-    let mut total_before = Arith::at(&(0..0)).sum(initial.iter().copied())?;
+    let total = Arith::at(&(0..0)).sum(initial.iter().copied())?;
+    Ok(Prepared { table, initial, total })
+}
+
+/// `evaluate(scenario)` from a table prepared for a scenario with the same holders,
+/// classes, safes and notes: the same outcome without rebuilding the table.
+pub fn evaluate_prepared(scenario: &Scenario, prepared: &Prepared) -> Result<Outcome, EngineError> {
+    check_size(scenario)?;
+    let fresh = Prepared {
+        table: prepared.table.fork(scenario),
+        initial: Arc::clone(&prepared.initial),
+        total: prepared.total,
+    };
+    run(scenario, fresh)
+}
+
+fn run(scenario: &Scenario, prepared: Prepared) -> Result<Outcome, EngineError> {
+    let Prepared {
+        mut table,
+        initial,
+        total: mut total_before,
+    } = prepared;
     let mut amounts_before = Arc::clone(&initial);
     // Names are attached once every holder is known (below); rounds share them.
     let no_names = no_names();

@@ -113,6 +113,8 @@ pub struct Evaluator<'a> {
     axes: &'a [Axis],
     scenario: Scenario,
     targets: Vec<Option<Target>>,
+    /// The initial table, built once: targets set round figures only (`target::apply`).
+    prepared: Option<engine::Prepared>,
     /// Points that took the slow path.
     pub slow: u64,
 }
@@ -123,11 +125,13 @@ impl<'a> Evaluator<'a> {
             .iter()
             .map(|a| target::resolve(&scenario, &a.steps, a.kind))
             .collect();
+        let prepared = engine::prepare(&scenario).ok();
         Evaluator {
             source,
             axes,
             scenario,
             targets,
+            prepared,
             slow: 0,
         }
     }
@@ -145,7 +149,11 @@ impl<'a> Evaluator<'a> {
             }
         }
         if fast {
-            if let Ok(outcome) = engine::evaluate(&self.scenario) {
+            let outcome = match &self.prepared {
+                Some(prepared) => engine::evaluate_prepared(&self.scenario, prepared),
+                None => engine::evaluate(&self.scenario),
+            };
+            if let Ok(outcome) = outcome {
                 return Ok(outcome);
             }
             // An engine error: the slow path reports it with the value's own location.

@@ -286,3 +286,24 @@ fn a_holder_buying_again_is_one_holder() {
         Some(dec!(2_333_333))
     );
 }
+
+/// A prepared initial table (what `calc sweep` evaluates its points from) gives the same
+/// outcome as a fresh evaluation, for every scenario in scenarios/, evaluated twice from
+/// one preparation (a fork must leave the prepared table untouched).
+#[test]
+fn evaluating_from_a_prepared_table_is_evaluating() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios");
+    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    assert!(files.len() >= 5);
+    for path in files.iter().filter(|p| p.extension().is_some_and(|e| e == "toml")) {
+        let text = std::fs::read_to_string(path).unwrap();
+        let doc = calc::scenario::load(&text, "s", None, &[]).unwrap();
+        let fresh = calc::engine::evaluate(&doc.scenario).unwrap();
+        let prepared = calc::engine::prepare(&doc.scenario).unwrap();
+        for _ in 0..2 {
+            let again = calc::engine::evaluate_prepared(&doc.scenario, &prepared).unwrap();
+            assert_eq!(again, fresh, "{}", path.display());
+        }
+    }
+}
