@@ -14,7 +14,7 @@ const SCALE: u32 = 28;
 /// amounts without overflow, so every operation here stays in range; should one not,
 /// the fraction is left unnormalized rather than failing a report.
 pub fn fractions(amounts: &[Decimal]) -> Vec<Decimal> {
-    let Some(total) = amounts.iter().try_fold(Decimal::ZERO, |acc, a| acc.checked_add(*a)) else {
+    let Some(total) = sum(amounts) else {
         return vec![Decimal::ZERO; amounts.len()];
     };
     if total.is_zero() {
@@ -78,6 +78,19 @@ fn compare(x: Decimal, y: Decimal) -> std::cmp::Ordering {
     } else {
         x.cmp(&y)
     }
+}
+
+/// The amounts' sum (`None` on overflow): in integers when they are whole share counts.
+fn sum(amounts: &[Decimal]) -> Option<Decimal> {
+    let mut whole: u128 = 0;
+    for a in amounts {
+        if a.scale() != 0 || a.is_sign_negative() {
+            return amounts.iter().try_fold(Decimal::ZERO, |acc, a| acc.checked_add(*a));
+        }
+        // Each mantissa is below 2^96: no realistic count of them overflows 128 bits.
+        whole = whole.checked_add(a.mantissa().unsigned_abs())?;
+    }
+    Decimal::try_from_i128_with_scale(i128::try_from(whole).ok()?, 0).ok()
 }
 
 /// Every fraction by `Whole::quotient`, with the units of 10^-28 by which they miss 1
