@@ -89,9 +89,9 @@ impl Ratio {
         }
         let g = gcd(a, d);
         let (a, d) = (a / g, d / g);
-        // Both are at most the original magnitudes (below 2^127): the casts are exact.
-        let n = if self.n < 0 { -(a as i128) } else { a as i128 };
-        Some(Ratio { n, d: d as i128 })
+        let (a, d) = (i128::try_from(a).ok()?, i128::try_from(d).ok()?);
+        let n = if self.n < 0 { a.checked_neg()? } else { a };
+        Some(Ratio { n, d })
     }
 
     pub fn checked_add(self, o: Ratio) -> Option<Ratio> {
@@ -459,6 +459,41 @@ mod tests {
             .to_decimal(),
             Some(dec!(0.7166209083579682880945982263))
         );
+    }
+
+    #[test]
+    fn wide_operands_stay_exact_through_reductions_and_retries() {
+        // Operands up to 2^120 with shared factors (powers of ten, 3s, 13s), as decimal
+        // inputs make them: every sum and product that is answered must undo exactly.
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = |below: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % below.max(1)
+        };
+        let wide = |next: &mut dyn FnMut(u64) -> u64| {
+            let factor = [1i128, 3, 13, 10i128.pow(9), 10i128.pow(18), 2i128.pow(40)][next(6) as usize];
+            let n = i128::from(next(1 << 40)) * factor * i128::from(1 + next(1 << 20));
+            let d = i128::from(1 + next(1 << 40)) * factor;
+            let n = if next(3) == 0 { -n } else { n };
+            Ratio { n, d }
+        };
+        let (mut answered, mut refused) = (0, 0);
+        for _ in 0..20_000 {
+            let (a, b) = (wide(&mut next), wide(&mut next));
+            match a.checked_add(b).and_then(|s| s.checked_sub(b)) {
+                Some(back) => {
+                    assert_eq!(back.compare(a), Some(Ordering::Equal), "{a:?} + {b:?} - b");
+                    answered += 1;
+                }
+                None => refused += 1,
+            }
+            if let Some(back) = a.checked_mul(b).and_then(|p| p.checked_div(b)) {
+                assert_eq!(back.compare(a), Some(Ordering::Equal), "{a:?} × {b:?} ÷ b");
+            }
+        }
+        assert!(answered > refused, "{answered} answered, {refused} refused");
     }
 
     #[test]
