@@ -18,6 +18,8 @@ pub mod rounding;
 pub mod solver;
 pub mod tranches;
 pub mod waterfall;
+#[cfg(test)]
+mod xorshift;
 
 use arith::Arith;
 use cap_table::CapTable;

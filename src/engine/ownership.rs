@@ -161,6 +161,7 @@ impl Whole {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::xorshift::XorShift;
     use rust_decimal_macros::dec;
 
     #[test]
@@ -185,13 +186,8 @@ mod tests {
 
     #[test]
     fn whole_quotients_match_decimal_division_digit_for_digit() {
-        let mut x: u64 = 88172645463325252;
-        let mut next = |below: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % below.max(1)
-        };
+        let mut rng = XorShift(88172645463325252);
+        let mut next = |below: u64| rng.below(below);
         for i in 0..200_000u64 {
             let total = 1 + next([10, 1_000, 10_000_000, 30_000_000_000][(i % 4) as usize]);
             let a = next(total + 1);

@@ -379,6 +379,7 @@ fn odd_gcd64(mut a: u64, mut b: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::xorshift::XorShift;
     use rust_decimal_macros::dec;
 
     fn r(v: Decimal) -> Ratio {
@@ -418,13 +419,8 @@ mod tests {
     fn decimals_match_decimal_division_where_it_is_exact_to_the_last_place() {
         // rust_decimal divides correctly while the divisor fits in 64 bits: the long
         // division must give the same mantissa and scale (after normalizing) there.
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = |below: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % below.max(1)
-        };
+        let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
+        let mut next = |below: u64| rng.below(below);
         let sizes = [10, 1_000, 1 << 20, 1 << 40, u64::MAX];
         for i in 0..300_000u64 {
             let n = next(sizes[(i % 5) as usize]);
@@ -465,23 +461,17 @@ mod tests {
     fn wide_operands_stay_exact_through_reductions_and_retries() {
         // Operands up to 2^120 with shared factors (powers of ten, 3s, 13s), as decimal
         // inputs make them: every sum and product that is answered must undo exactly.
-        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = |below: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % below.max(1)
-        };
-        let wide = |next: &mut dyn FnMut(u64) -> u64| {
-            let factor = [1i128, 3, 13, 10i128.pow(9), 10i128.pow(18), 2i128.pow(40)][next(6) as usize];
-            let n = i128::from(next(1 << 40)) * factor * i128::from(1 + next(1 << 20));
-            let d = i128::from(1 + next(1 << 40)) * factor;
-            let n = if next(3) == 0 { -n } else { n };
+        let mut rng = XorShift(0x2545_F491_4F6C_DD1D);
+        let wide = |rng: &mut XorShift| {
+            let factor = [1i128, 3, 13, 10i128.pow(9), 10i128.pow(18), 2i128.pow(40)][rng.below(6) as usize];
+            let n = i128::from(rng.below(1 << 40)) * factor * i128::from(1 + rng.below(1 << 20));
+            let d = i128::from(1 + rng.below(1 << 40)) * factor;
+            let n = if rng.below(3) == 0 { -n } else { n };
             Ratio { n, d }
         };
         let (mut answered, mut refused) = (0, 0);
         for _ in 0..20_000 {
-            let (a, b) = (wide(&mut next), wide(&mut next));
+            let (a, b) = (wide(&mut rng), wide(&mut rng));
             match a.checked_add(b).and_then(|s| s.checked_sub(b)) {
                 Some(back) => {
                     assert_eq!(back.compare(a), Some(Ordering::Equal), "{a:?} + {b:?} - b");
