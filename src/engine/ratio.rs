@@ -194,8 +194,9 @@ impl Ratio {
         }
     }
 
-    /// Whether `to_decimal` gives a value (its magnitude is below 2^96 − 1), without
-    /// dividing.
+    /// Whether the magnitude is below 2^96 − 1, the largest `Decimal`, without dividing
+    /// (a check on the value only: `to_decimal` can still decline a fraction whose parts
+    /// stay wider than 96 bits in lowest terms).
     pub fn fits_decimal(self) -> bool {
         // |n| / d < 2^96 − 1  ⇔  |n| < d × (2^96 − 1); a product beyond 128 bits exceeds any n.
         let limit = self.d.unsigned_abs().checked_mul((1 << 96) - 1);
@@ -205,7 +206,8 @@ impl Ratio {
     /// The nearest decimal, correctly rounded: as many decimal places as `Decimal` holds
     /// (28, fewer when the integer part leaves no room in 96 bits), the last rounded half
     /// to even; exact, with no trailing zero, when the quotient ends sooner. This is the
-    /// value `Decimal` division gives, except that rust_decimal can miss the last place
+    /// value `Decimal` division gives (its scale can differ: 438/5 is 87.6 here and 87.60
+    /// there; reports print normalized), except that rust_decimal can miss the last place
     /// when the divisor exceeds 64 bits (it gave …2264 for 3333183/4651250 = …22628…
     /// written with a 73-bit divisor).
     pub fn to_decimal(self) -> Option<Decimal> {
@@ -285,8 +287,24 @@ fn long_division(a: u128, d: u128) -> Option<(u128, u32)> {
         Ordering::Less => false,
     };
     let m = if up { m + 1 } else { m };
-    // Rounding up to 2^96 would need one place fewer: left to the caller's other route.
-    (m < LIMIT).then_some((m, scale))
+    if m < LIMIT {
+        return Some((m, scale));
+    }
+    // Rounding up reached 2^96 (…99 became 2^96): one place fewer, rounded again from the
+    // truncated digits, since a·10^(scale−1)/d = (m₀ + r/d)/10 with m₀ = m − 1 here.
+    if scale == 0 {
+        return None;
+    }
+    let truncated = m - 1;
+    let (q, last) = (truncated / 10, truncated % 10);
+    // The dropped part is (last·d + r) / (10·d); d < 2^96, so these stay below 2^101.
+    let up = match (2 * (last * d + r)).cmp(&(10 * d)) {
+        Ordering::Greater => true,
+        Ordering::Equal => q % 2 == 1,
+        Ordering::Less => false,
+    };
+    let q = if up { q + 1 } else { q };
+    (q < LIMIT).then_some((q, scale - 1))
 }
 
 /// (q, r) with n = q·d + r and 0 ≤ r < d (d > 0): one division, in 64 bits when both fit
@@ -435,6 +453,18 @@ mod tests {
                 slow.map(|v| (v.mantissa(), v.scale())),
                 "{n} / {d}"
             );
+        }
+        // Rounding up to 2^96 drops a place instead of giving up (inputs from review,
+        // values from rust_decimal, which divides these 64-bit operands correctly).
+        for (n, d) in [
+            (1_814_910_156_017_479i128, 229_073_866_971_321i128),
+            (16_965_908_575_801_803, 214_139_871_952_063),
+            (34_100_844_720_799_747, 43_041_317_176_402),
+            (-1_814_910_156_017_479, 229_073_866_971_321),
+        ] {
+            let slow = Decimal::from_i128_with_scale(n, 0).checked_div(Decimal::from_i128_with_scale(d, 0));
+            assert!(slow.is_some());
+            assert_eq!(Ratio { n, d }.to_decimal(), slow, "{n} / {d}");
         }
         // Ties at the 28th place round half to even: 1/2^29 ends in …5 at the 29th.
         let tie = Ratio { n: 1, d: 1 << 29 };
