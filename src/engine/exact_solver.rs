@@ -152,7 +152,7 @@ impl Exact {
                 }
             }
         }
-        if sigma.compare(Ratio::ONE)? != Ordering::Less {
+        if sigma.compare(Ratio::ONE) != Ordering::Less {
             return Some(None);
         }
         let m21 = kappa.checked_add(pi)?.checked_neg()?;
@@ -253,7 +253,7 @@ impl Exact {
             }
             if let Some((cap, base)) = inst.cap {
                 let cap_price = cap.checked_div(self.base(base, sol.capitalization, sol.p)?)?;
-                if cap_price.compare(best.0)? != Ordering::Greater {
+                if cap_price.compare(best.0) != Ordering::Greater {
                     best = (cap_price, Term::Cap);
                 }
             }
@@ -265,7 +265,7 @@ impl Exact {
             Pool::Target(t) => {
                 let bought = self.new_money.checked_div(price)?;
                 let total = sol.capitalization.checked_add(sol.p)?.checked_add(bought)?;
-                self.pool_now.compare(t.checked_mul(total)?)? == Ordering::Less
+                self.pool_now.compare(t.checked_mul(total)?) == Ordering::Less
             }
             _ => false,
         };
@@ -355,11 +355,14 @@ impl Exact {
         if out.iter().any(|c| c.shares.is_zero() && !c.amount.is_zero()) {
             return None;
         }
-        // x as a decimal (the pre-money of a `price` valuation is price × x). A fraction
-        // too wide for one leaves the round to the decimal route, which refuses the same
-        // rounds whatever the valuation.
+        // x as a decimal (the pre-money of a `price` valuation is price × x). An x beyond
+        // a decimal's range leaves the round to the decimal route, which refuses it
+        // whatever the valuation; a round valued by money only needs that check.
         let denominator = if self.by_value {
-            sol.x.fits_decimal().then_some(None)?
+            if !sol.x.fits_decimal() {
+                return None;
+            }
+            None
         } else {
             Some(sol.x.to_decimal()?)
         };

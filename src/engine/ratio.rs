@@ -49,8 +49,8 @@ impl Ratio {
     }
 
     /// n / d, reduced by their greatest common divisor once either outgrows `REDUCE_ABOVE`
-    /// (so that chains of operations rarely pay for a division; an operation that would
-    /// overflow reduces its operands and tries again, see `retry`).
+    /// (so that chains of operations rarely pay for a division; an add or multiply that
+    /// would overflow reduces its operands and tries again).
     fn new(n: i128, d: i128) -> Option<Ratio> {
         if d == 0 {
             return None;
@@ -183,14 +183,15 @@ impl Ratio {
         self.n > 0
     }
 
-    /// Exact comparison (cross-multiplied).
-    pub fn compare(self, o: Ratio) -> Option<Ordering> {
+    /// Exact comparison: cross-multiplied, or by continued fractions when the products
+    /// would overflow (so it always answers).
+    pub fn compare(self, o: Ratio) -> Ordering {
         if self.d == o.d {
-            return Some(self.n.cmp(&o.n));
+            return self.n.cmp(&o.n);
         }
         match (product(self.n, o.d), product(o.n, self.d)) {
-            (Some(a), Some(b)) => Some(a.cmp(&b)),
-            _ => Some(by_continued_fractions(self, o)),
+            (Some(a), Some(b)) => a.cmp(&b),
+            _ => by_continued_fractions(self, o),
         }
     }
 
@@ -409,7 +410,7 @@ mod tests {
         let third = r(dec!(1)).checked_div(r(dec!(3))).unwrap();
         assert_eq!(
             third.checked_mul(r(dec!(3))).unwrap().compare(Ratio::ONE),
-            Some(Ordering::Equal)
+            Ordering::Equal
         );
         // σ of the 1984 Ventures case: 7% + 375k/10M + 750k/10M + 475k/10M + 500k/13M.
         let sigma = [
@@ -425,7 +426,7 @@ mod tests {
         // 0.07 + 0.0375 + 0.075 + 0.0475 = 299/1300, plus 5/130 = 50/1300.
         assert_eq!(
             sigma.compare(r(dec!(349)).checked_div(r(dec!(1300))).unwrap()),
-            Some(Ordering::Equal)
+            Ordering::Equal
         );
         assert_eq!(
             r(dec!(24726)).checked_div(r(dec!(14455))).unwrap().to_decimal(),
@@ -504,13 +505,13 @@ mod tests {
             let (a, b) = (wide(&mut rng), wide(&mut rng));
             match a.checked_add(b).and_then(|s| s.checked_sub(b)) {
                 Some(back) => {
-                    assert_eq!(back.compare(a), Some(Ordering::Equal), "{a:?} + {b:?} - b");
+                    assert_eq!(back.compare(a), Ordering::Equal, "{a:?} + {b:?} - b");
                     answered += 1;
                 }
                 None => refused += 1,
             }
             if let Some(back) = a.checked_mul(b).and_then(|p| p.checked_div(b)) {
-                assert_eq!(back.compare(a), Some(Ordering::Equal), "{a:?} × {b:?} ÷ b");
+                assert_eq!(back.compare(a), Ordering::Equal, "{a:?} × {b:?} ÷ b");
             }
         }
         assert!(answered > refused, "{answered} answered, {refused} refused");
@@ -554,14 +555,14 @@ mod tests {
                 d: (1 << 100) + 2,
             },
         );
-        assert_eq!(a.compare(b), Some(Ordering::Greater));
-        assert_eq!(b.compare(a), Some(Ordering::Less));
-        assert_eq!(a.compare(a), Some(Ordering::Equal));
+        assert_eq!(a.compare(b), Ordering::Greater);
+        assert_eq!(b.compare(a), Ordering::Less);
+        assert_eq!(a.compare(a), Ordering::Equal);
         let third = Ratio {
             n: (1 << 100) + 1,
             d: 3 * ((1 << 100) + 1),
         };
-        assert_eq!(third.compare(Ratio { n: 1, d: 3 }), Some(Ordering::Equal));
+        assert_eq!(third.compare(Ratio { n: 1, d: 3 }), Ordering::Equal);
         assert_eq!(5u128.wrapping_mul(FIVE.0), 1);
         assert_eq!(390_625u128.wrapping_mul(FIVE_TO_THE_8.0), 1);
         // Lowest terms: the common 10^27, then 13 (349/1300 has none left).
@@ -586,7 +587,7 @@ mod tests {
         assert_eq!(gcd(1 << 100, 6 << 90), 2 << 90);
         assert_eq!(
             r(dec!(0.5)).compare(Ratio::ONE.checked_div(r(dec!(2))).unwrap()),
-            Some(Ordering::Equal)
+            Ordering::Equal
         );
     }
 }
