@@ -25,6 +25,13 @@ impl<'a> Arith<'a> {
 
     #[inline]
     pub fn add(&self, a: Decimal, b: Decimal) -> Result<Decimal, EngineError> {
+        // Share counts and most amounts are whole: added in 64 bits, the same sum and
+        // scale (0) as `Decimal`'s general addition, at a fraction of its cost.
+        if let (Some(x), Some(y)) = (small_whole(a), small_whole(b)) {
+            if let Some(sum) = x.checked_add(y) {
+                return Ok(Decimal::from(sum));
+            }
+        }
         a.checked_add(b).ok_or_else(|| self.overflow())
     }
 
@@ -58,4 +65,13 @@ impl<'a> Arith<'a> {
     pub fn sum(&self, values: impl IntoIterator<Item = Decimal>) -> Result<Decimal, EngineError> {
         values.into_iter().try_fold(Decimal::ZERO, |acc, v| self.add(acc, v))
     }
+}
+
+/// A non-negative whole decimal written without places (scale 0) that fits 64 bits.
+#[inline]
+fn small_whole(v: Decimal) -> Option<u64> {
+    if v.scale() != 0 || v.is_sign_negative() {
+        return None;
+    }
+    u64::try_from(v.mantissa()).ok()
 }

@@ -21,27 +21,44 @@ struct NameIndex {
     map: Option<HashMap<String, usize>>,
 }
 
-/// `a == b`, cheaply for the usual cases: the same shared text (names are `Arc<str>`
-/// clones of the scenario's), or texts of one length that differ in their last byte
-/// ("Founder A", "Founder B"), which need no full comparison.
+/// A name's length and its first and last eight bytes folded into one word, kept beside
+/// each name: two names whose keys differ differ, so a linear search compares one word
+/// per entry ("Safe 750k" and "Safe 475k" share their length and last byte, not their key).
+#[inline]
+fn name_key(name: &str) -> u64 {
+    let bytes = name.as_bytes();
+    let n = bytes.len();
+    let (first, last) = match (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+        (Some(first), Some(last)) => (u64::from_le_bytes(*first), u64::from_le_bytes(*last)),
+        // Shorter names: their bytes, one by one.
+        _ => (bytes.iter().fold(0, |word, &b| word << 8 | u64::from(b)), 0),
+    };
+    first ^ last.rotate_left(29) ^ (n as u64).rotate_right(8)
+}
+
+/// `a == b` for names whose keys are equal: the same shared text (names are `Arc<str>`
+/// clones of the scenario's) needs no comparison.
 #[inline]
 fn same_name(a: &str, b: &str) -> bool {
-    if std::ptr::eq(a, b) {
-        return true;
-    }
-    a.len() == b.len() && a.as_bytes().last() == b.as_bytes().last() && a == b
+    std::ptr::eq(a, b) || a == b
 }
 
 impl NameIndex {
-    /// `names` yields every entry's name in order (`None` for an entry not looked up by name).
-    fn get<'n>(&self, name: &str, names: impl Iterator<Item = Option<&'n str>>) -> Option<usize> {
+    /// `names` yields every entry's key and name in order (`None` for an entry not looked
+    /// up by name).
+    fn get<'n>(&self, name: &str, names: impl Iterator<Item = (u64, Option<&'n str>)>) -> Option<usize> {
         match &self.map {
             Some(map) => map.get(name).copied(),
-            None => names.take(LINEAR).position(|n| n.is_some_and(|n| same_name(n, name))),
+            None => {
+                let key = name_key(name);
+                names
+                    .take(LINEAR)
+                    .position(|(k, n)| k == key && n.is_some_and(|n| same_name(n, name)))
+            }
         }
     }
 
-    fn insert<'n>(&mut self, name: &str, index: usize, names: impl Iterator<Item = Option<&'n str>>) {
+    fn insert<'n>(&mut self, name: &str, index: usize, names: impl Iterator<Item = (u64, Option<&'n str>)>) {
         match &mut self.map {
             Some(map) => {
                 map.insert(name.to_string(), index);
@@ -49,7 +66,7 @@ impl NameIndex {
             None if index >= LINEAR => {
                 let mut map: HashMap<String, usize> = names
                     .enumerate()
-                    .filter_map(|(i, n)| Some((n?.to_string(), i)))
+                    .filter_map(|(i, (_, n))| Some((n?.to_string(), i)))
                     .collect();
                 map.insert(name.to_string(), index);
                 self.map = Some(map);
@@ -95,6 +112,8 @@ impl fmt::Display for ClassName {
 #[derive(Clone, Debug)]
 pub struct ClassState {
     pub name: ClassName,
+    /// `name_key` of a given name (unused for conversion classes).
+    key: u64,
     /// Preferred classes carry a liquidation preference; common-like ones do not.
     pub preferred: bool,
     pub terms: ClassTerms,
@@ -118,6 +137,8 @@ pub struct Holding {
 #[derive(Clone, Debug)]
 pub struct Position {
     pub name: Arc<str>,
+    /// `name_key(name)`, for the linear search.
+    key: u64,
     pub kind: HolderKind,
     /// As-converted shares in share mode; value units in percent mode.
     pub amount: Decimal,
@@ -184,15 +205,16 @@ pub struct CapTable {
 
 impl CapTable {
     pub fn from_scenario(scenario: &Scenario) -> Result<Self, EngineError> {
-        let mut table = CapTable::default();
-        // Room for every name the rounds can add, so that the table grows once.
-        table.positions.reserve(scenario.max_names());
-        // The file's classes, two for the holders' defaults, each round's class, and a
+        // Room for every name the rounds can add, so that the table grows once; and for
+        // the file's classes, two for the holders' defaults, each round's class, and a
         // conversion class per converting instrument at most.
         let converting = scenario.safes.len() + scenario.notes.len();
-        table
-            .classes
-            .reserve(scenario.classes.len() + 2 + scenario.rounds.len() + converting);
+        let classes = scenario.classes.len() + 2 + scenario.rounds.len() + converting;
+        let mut table = CapTable {
+            positions: Vec::with_capacity(scenario.max_names()),
+            classes: Vec::with_capacity(classes),
+            ..CapTable::default()
+        };
         for def in &scenario.classes {
             let i = table.class_of(&def.name, true, def.terms);
             table.classes[i].original_price = def.original_price;
@@ -234,7 +256,8 @@ impl CapTable {
 
     /// The index of the class named `name`, if there is one.
     pub fn find_class(&self, name: &str) -> Option<usize> {
-        self.class_index.get(name, self.classes.iter().map(|c| c.name.given()))
+        self.class_index
+            .get(name, self.classes.iter().map(|c| (c.key, c.name.given())))
     }
 
     /// The index of class `name`, creating it with `terms` if it is new.
@@ -244,7 +267,7 @@ impl CapTable {
         }
         let index = self.classes.len();
         self.class_index
-            .insert(name, index, self.classes.iter().map(|c| c.name.given()));
+            .insert(name, index, self.classes.iter().map(|c| (c.key, c.name.given())));
         self.new_class(ClassName::Given(Arc::clone(name)), preferred, terms)
     }
 
@@ -260,6 +283,7 @@ impl CapTable {
 
     fn new_class(&mut self, name: ClassName, preferred: bool, terms: ClassTerms) -> usize {
         self.classes.push(ClassState {
+            key: name.given().map_or(0, name_key),
             name,
             preferred,
             terms,
@@ -278,8 +302,9 @@ impl CapTable {
         }
         let index = self.positions.len();
         self.index
-            .insert(name, index, self.positions.iter().map(|p| Some(&*p.name)));
+            .insert(name, index, self.positions.iter().map(|p| (p.key, Some(&*p.name))));
         self.positions.push(Position {
+            key: name_key(name),
             name: Arc::clone(name),
             kind,
             amount: Decimal::ZERO,
@@ -336,7 +361,8 @@ impl CapTable {
     }
 
     pub fn find(&self, name: &str) -> Option<usize> {
-        self.index.get(name, self.positions.iter().map(|p| Some(&*p.name)))
+        self.index
+            .get(name, self.positions.iter().map(|p| (p.key, Some(&*p.name))))
     }
 
     /// The first unallocated pool, if the table has one.

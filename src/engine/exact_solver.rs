@@ -126,12 +126,16 @@ impl Exact {
     /// `Some(None)`: no admissible solution in this regime.
     fn regime(&self, terms: &[Term], pool_active: bool) -> Option<Option<Candidate>> {
         let f = self.f;
-        let (mut sigma, mut pi, mut kappa, mut c) = (Ratio::ZERO, Ratio::ZERO, Ratio::ZERO, Ratio::ZERO);
+        let (mut pi, mut kappa, mut c) = (Ratio::ZERO, Ratio::ZERO, Ratio::ZERO);
+        // σ in two sums: amount/cap fractions share their denominator when their caps are
+        // equal (their sum adds numerators), which a fixed ownership summed in between
+        // would spoil.
+        let (mut fixed, mut capped) = (Ratio::ZERO, Ratio::ZERO);
         for (inst, term) in self.instruments.iter().zip(terms) {
             match (term, inst.cap, inst.per_cap) {
-                (Term::Fixed, _, _) => sigma = sigma.checked_add(inst.fixed?)?,
+                (Term::Fixed, _, _) => fixed = fixed.checked_add(inst.fixed?)?,
                 (Term::Cap, Some((_, base)), Some(per)) => match base {
-                    CapBase::Capitalization => sigma = sigma.checked_add(per)?,
+                    CapBase::Capitalization => capped = capped.checked_add(per)?,
                     CapBase::PreMoneyWithPool => pi = pi.checked_add(per)?,
                     CapBase::FullyDiluted => c = c.checked_add(per.checked_mul(f)?)?,
                     CapBase::Outstanding => c = c.checked_add(per.checked_mul(self.outstanding)?)?,
@@ -152,11 +156,17 @@ impl Exact {
                 }
             }
         }
+        let sigma = capped.checked_add(fixed)?.without_shared_twos_and_fives()?;
         if sigma.compare(Ratio::ONE) != Ordering::Less {
             return Some(None);
         }
         let m21 = kappa.checked_add(pi)?.checked_neg()?;
         let m22 = Ratio::ONE.checked_sub(sigma)?.checked_sub(self.theta(kappa))?;
+        if let (Pool::Target(t), true, true, true, true) =
+            (self.pool, pool_active, m21.is_zero(), self.theta, self.by_value)
+        {
+            return self.post_money_regime(t, sigma, m22, c);
+        }
         let r2 = sigma
             .checked_add(pi)?
             .checked_add(kappa)?
@@ -218,6 +228,32 @@ impl Exact {
         }))
     }
 
+    /// The common regime in closed form: post-money caps and fixed ownerships only (κ = π
+    /// = 0), the pool topped up to its target inside the price (θ = 1), the round valued by
+    /// money. C = (F + c) / (1 − σ), g = t (V′ + A) / V′, x = (C − U) / (1 − g), P = x − C
+    /// (docs/methodology.md §7.5): Cramer's solution in a third of the operations, on
+    /// smaller fractions.
+    fn post_money_regime(&self, t: Ratio, sigma: Ratio, one_minus_sigma: Ratio, c: Ratio) -> Option<Option<Candidate>> {
+        let capitalization = self.f.checked_add(c)?.checked_div(one_minus_sigma)?;
+        let g = t
+            .checked_mul(self.value.checked_add(self.new_money)?)?
+            .checked_div(self.value)?;
+        let below = Ratio::ONE.checked_sub(g)?;
+        if below.is_zero() {
+            return Some(None);
+        }
+        let x = capitalization.checked_sub(self.pool_now)?.checked_div(below)?;
+        if !x.is_positive() || capitalization.compare(self.f) == Ordering::Less {
+            return Some(None);
+        }
+        Some(Some(Candidate {
+            x,
+            p: x.checked_sub(capitalization)?,
+            capitalization,
+            sigma,
+        }))
+    }
+
     /// The price per share at a solution, as a fraction.
     fn price(&self, x: Ratio) -> Option<Ratio> {
         if self.by_value {
@@ -242,9 +278,19 @@ impl Exact {
     fn preferred(&self, sol: &Candidate, pool_active: bool, terms: &mut [Term]) -> Option<(bool, bool)> {
         let price = self.price(sol.x)?;
         let mut moved = false;
+        // Instruments with the same cap and discount (safes on one template, an MFN that
+        // took a later safe's terms) get the same term: decided once.
+        let mut last: Option<(&Instrument, Term)> = None;
         for (inst, term) in self.instruments.iter().zip(terms.iter_mut()) {
             if inst.fixed.is_some() {
                 continue;
+            }
+            if let Some((earlier, same)) = last {
+                if earlier.cap == inst.cap && earlier.discount == inst.discount {
+                    moved |= *term != same;
+                    *term = same;
+                    continue;
+                }
             }
             let mut best = (price, Term::Price);
             // A discount (0 ≤ d < 1) never prices above the round; ties go to it.
@@ -259,6 +305,7 @@ impl Exact {
             }
             moved |= *term != best.1;
             *term = best.1;
+            last = Some((inst, best.1));
         }
         let pool = match self.pool {
             Pool::Target(_) if pool_active => sol.p.is_positive(),

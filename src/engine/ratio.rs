@@ -48,6 +48,21 @@ impl Ratio {
         Ratio::new(v.mantissa(), i128::try_from(*unit).ok()?)
     }
 
+    /// The same value with the factors 2 and 5 its parts share taken out, for a shift and
+    /// a few multiplications: sums of decimals and of their quotients gather powers of ten
+    /// (the 1984 Ventures case's σ is 349 × 10^13 / (1300 × 10^13) before this).
+    pub fn without_shared_twos_and_fives(self) -> Option<Ratio> {
+        if self.n == 0 {
+            return Some(Ratio::ZERO);
+        }
+        let (a, d) = strip_twos_and_fives(self.n.unsigned_abs(), self.d.unsigned_abs());
+        let (a, d) = (i128::try_from(a).ok()?, i128::try_from(d).ok()?);
+        Some(Ratio {
+            n: if self.n < 0 { -a } else { a },
+            d,
+        })
+    }
+
     /// n / d, reduced by their greatest common divisor once either outgrows `REDUCE_ABOVE`
     /// (so that chains of operations rarely pay for a division; an add or multiply that
     /// would overflow reduces its operands and tries again).
@@ -72,21 +87,10 @@ impl Ratio {
         if self.n == 0 {
             return Some(Ratio::ZERO);
         }
-        // The factors 2 and 5 both share go first, cheaply (decimal inputs bring many):
-        // twos by a shift, fives by multiplying with an inverse modulo 2^128. What is left
-        // shares no 2 or 5, and its greatest common divisor finishes the reduction.
-        let (mut a, mut d) = (self.n.unsigned_abs(), self.d.unsigned_abs());
-        let twos = (a | d).trailing_zeros();
-        (a, d) = (a >> twos, d >> twos);
-        for (inverse, bound) in [FIVE_TO_THE_8, FIVE] {
-            loop {
-                let (qa, qd) = (a.wrapping_mul(inverse), d.wrapping_mul(inverse));
-                if qa > bound || qd > bound {
-                    break;
-                }
-                (a, d) = (qa, qd);
-            }
-        }
+        // The factors 2 and 5 both share go first, cheaply (decimal inputs bring many).
+        // What is left shares no 2 or 5, and its greatest common divisor finishes the
+        // reduction.
+        let (a, d) = strip_twos_and_fives(self.n.unsigned_abs(), self.d.unsigned_abs());
         let g = gcd(a, d);
         let (a, d) = (a / g, d / g);
         let (a, d) = (i128::try_from(a).ok()?, i128::try_from(d).ok()?);
@@ -250,14 +254,38 @@ impl Ratio {
 }
 
 /// a / d (both below 2^96, d > 0) as a mantissa below 2^96 and a scale of at most 28:
-/// whole digits first, then up to nine places per 128-bit division while the mantissa
-/// surely has room for them, the last one alone; rounded half to even on the remainder.
+/// whole digits first, then as many places as the mantissa surely has room for, rounded
+/// half to even on the remainder. A divisor of 64 bits takes the places in two divisions
+/// (19 places, then the rest); a wider one nine places at a time.
 fn long_division(a: u128, d: u128) -> Option<(u128, u32)> {
     const LIMIT: u128 = 1 << 96;
     const MAX_SCALE: u32 = 28;
     let mut m = a / d;
     let mut r = a - m * d;
     let mut scale = 0;
+    if r != 0 && d >> 64 == 0 {
+        // Every place that leaves room: (m + 1) × 10^places ≤ 2^96.
+        let mut places = MAX_SCALE;
+        while places > 0
+            && (m + 1)
+                .checked_mul(POWERS_OF_TEN[places as usize])
+                .map_or(true, |v| v > LIMIT)
+        {
+            places -= 1;
+        }
+        // r < d < 2^64: r × 10^19 < 2^128, and each quotient below is a 64-bit one.
+        let first = places.min(19);
+        let scaled = r * POWERS_OF_TEN[first as usize];
+        let digits = scaled / d;
+        (m, r) = (m * POWERS_OF_TEN[first as usize] + digits, scaled - digits * d);
+        let rest = places - first;
+        if rest > 0 {
+            let scaled = r * POWERS_OF_TEN[rest as usize];
+            let digits = scaled / d;
+            (m, r) = (m * POWERS_OF_TEN[rest as usize] + digits, scaled - digits * d);
+        }
+        scale = places;
+    }
     while r != 0 && scale < MAX_SCALE {
         // Places whose digits cannot overflow: (m + 1) × 10^places ≤ 2^96. With m and r
         // below 2^96, every product here stays below 2^126.
@@ -275,9 +303,13 @@ fn long_division(a: u128, d: u128) -> Option<(u128, u32)> {
         (m, r, scale) = (next, scaled - digits * d, scale + places.max(1));
     }
     if r == 0 {
-        // Exact: no trailing zero (chunks of places can leave some).
-        while scale > 0 && m % 10 == 0 {
-            (m, scale) = (m / 10, scale - 1);
+        // Exact: no trailing zero (the places taken in chunks pad with them), removed in
+        // strides of 16, 8, 4, 2 and 1 places rather than one at a time.
+        for places in [16, 8, 4, 2, 1] {
+            let unit = POWERS_OF_TEN[places as usize];
+            if scale >= places && m % unit == 0 {
+                (m, scale) = (m / unit, scale - places);
+            }
         }
         return Some((m, scale));
     }
@@ -356,6 +388,24 @@ fn by_continued_fractions(mut a: Ratio, mut b: Ratio) -> Ordering {
         };
         return order;
     }
+}
+
+/// a and d (not both zero) without the factors 2 and 5 they share: twos by a shift, fives
+/// by multiplying with an inverse modulo 2^128 (an exact division when 5 divides both).
+#[inline]
+fn strip_twos_and_fives(a: u128, d: u128) -> (u128, u128) {
+    let twos = (a | d).trailing_zeros();
+    let (mut a, mut d) = (a >> twos, d >> twos);
+    for (inverse, bound) in [FIVE_TO_THE_8, FIVE] {
+        loop {
+            let (qa, qd) = (a.wrapping_mul(inverse), d.wrapping_mul(inverse));
+            if qa > bound || qd > bound {
+                break;
+            }
+            (a, d) = (qa, qd);
+        }
+    }
+    (a, d)
 }
 
 /// Binary greatest common divisor (1 for two zeros, so that dividing by it is safe); the
