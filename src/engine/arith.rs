@@ -23,15 +23,21 @@ impl<'a> Arith<'a> {
             .with_hint("exact decimal arithmetic keeps 28 significant digits: use smaller amounts or share counts")
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn add(&self, a: Decimal, b: Decimal) -> Result<Decimal, EngineError> {
         // Share counts and most amounts are whole: added in 64 bits, the same sum and
-        // scale (0) as `Decimal`'s general addition, at a fraction of its cost.
+        // scale (0) as `Decimal`'s general addition, at a fraction of its cost (and
+        // inline, where a call would cost as much as the addition).
         if let (Some(x), Some(y)) = (small_whole(a), small_whole(b)) {
             if let Some(sum) = x.checked_add(y) {
                 return Ok(Decimal::from(sum));
             }
         }
+        self.general_add(a, b)
+    }
+
+    #[inline(never)]
+    fn general_add(&self, a: Decimal, b: Decimal) -> Result<Decimal, EngineError> {
         a.checked_add(b).ok_or_else(|| self.overflow())
     }
 
@@ -43,6 +49,17 @@ impl<'a> Arith<'a> {
     #[inline]
     pub fn mul(&self, a: Decimal, b: Decimal) -> Result<Decimal, EngineError> {
         a.checked_mul(b).ok_or_else(|| self.overflow())
+    }
+
+    /// Refuses, as `mul` would, a product that does not fit a decimal; whole numbers below
+    /// 2^48 each (a product below 2^96) pass without multiplying.
+    #[inline]
+    pub fn check_mul(&self, a: Decimal, b: Decimal) -> Result<(), EngineError> {
+        const SMALL: u64 = 1 << 48;
+        match (small_whole(a), small_whole(b)) {
+            (Some(x), Some(y)) if x < SMALL && y < SMALL => Ok(()),
+            _ => self.mul(a, b).map(|_| ()),
+        }
     }
 
     /// Division; the caller guarantees or checks that `b` is not zero.

@@ -93,7 +93,7 @@ fn run(scenario: &Scenario, prepared: Prepared) -> Result<Outcome, EngineError> 
         // them eagerly did, a product that does not fit.
         let bought = figures.conversions.iter().map(|c| c.amount);
         for amount in bought.chain(figures.tranches.iter().map(|t| t.amount)) {
-            arith.mul(amount, total_after)?;
+            arith.check_mul(amount, total_after)?;
         }
         rounds.push(RoundOutcome {
             name: Arc::clone(&round.name),

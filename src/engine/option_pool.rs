@@ -10,12 +10,46 @@
 use super::arith::Arith;
 use super::error::EngineError;
 use super::model::{Round, ShareRounding};
+use super::ratio::Ratio;
 use crate::engine::model::Span;
 use rust_decimal::Decimal;
 
 /// Largest number of single-share corrections after rounding; rounding moves the
 /// solution by a few shares at most, so this bounds the work, not the answer.
 const MAX_CORRECTIONS: u32 = 16;
+
+/// The increase that tops a pool of `pool_now` up to `target` of `base` + the increase,
+/// rounded per `rule` and checked against the target in the rounded figures.
+pub fn increase(
+    round: &Round,
+    target: Decimal,
+    pool_now: Decimal,
+    base: Decimal,
+    rule: ShareRounding,
+) -> Result<Decimal, EngineError> {
+    let arith = Arith::at(&round.span);
+    let meets = |p| Ok(arith.add(pool_now, p)? >= arith.mul(target, arith.add(base, p)?)?);
+    // Whole shares are decided on the exact fraction when it fits 128 bits: no 28-digit
+    // quotient to round first (the decimal route's correction loop covers its last place).
+    if rule != ShareRounding::None && target < Decimal::ONE {
+        if let Some(whole) = exact_fraction(target, pool_now, base).and_then(|p| p.round(rule)) {
+            return round_increase(round, whole, rule, meets);
+        }
+    }
+    let exact = exact_increase(target, pool_now, base, Arith::at(&round.pool_span))?;
+    round_increase(round, exact, rule, meets)
+}
+
+/// (t × base − U) / (1 − t), or zero when the pool already meets the target; `None` if a
+/// fraction outgrows 128 bits.
+fn exact_fraction(target: Decimal, pool_now: Decimal, base: Decimal) -> Option<Ratio> {
+    let t = Ratio::of(target)?;
+    let needed = t.checked_mul(Ratio::of(base)?)?.checked_sub(Ratio::of(pool_now)?)?;
+    if !needed.is_positive() {
+        return Some(Ratio::ZERO);
+    }
+    needed.checked_div(Ratio::ONE.checked_sub(t)?)
+}
 
 /// The exact smallest pool increase that satisfies the target, before rounding.
 pub fn exact_increase(target: Decimal, pool_now: Decimal, base: Decimal, arith: Arith) -> Result<Decimal, EngineError> {
@@ -43,7 +77,7 @@ pub fn target_unreachable(span: &Span, target: Decimal) -> EngineError {
 
 /// Rounds the exact increase and, when rounding up, adds single shares until `meets`
 /// holds for the rounded figures.
-pub fn round_increase(
+fn round_increase(
     round: &Round,
     exact: Decimal,
     rule: ShareRounding,

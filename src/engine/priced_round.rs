@@ -199,24 +199,14 @@ pub fn apply(
     // the pool is sized against them: the smallest P with U + P ≥ t × (shares + P).
     let pre_pool = match pool_rule {
         PoolRule::Increase(n) => n,
-        PoolRule::Target(t) => {
-            let pool_arith = Arith::at(&round.pool_span);
-            let exact = option_pool::exact_increase(t, pool_now, before_pool, pool_arith)?;
-            option_pool::round_increase(round, exact, rounding.pool_shares, |p| {
-                Ok(arith.add(pool_now, p)? >= arith.mul(t, arith.add(before_pool, p)?)?)
-            })?
-        }
+        PoolRule::Target(t) => option_pool::increase(round, t, pool_now, before_pool, rounding.pool_shares)?,
         PoolRule::None => Decimal::ZERO,
     };
     let post_pool = match (round.pool, round.pool_timing) {
         (Some(PoolTopUp::Increase(n)), PoolTiming::PostMoney) => n,
         (Some(PoolTopUp::Target(t)), PoolTiming::PostMoney) => {
-            let pool_arith = Arith::at(&round.pool_span);
             let before = arith.add(before_pool, pre_pool)?;
-            let exact = option_pool::exact_increase(t, pool_now, before, pool_arith)?;
-            option_pool::round_increase(round, exact, rounding.pool_shares, |p| {
-                Ok(arith.add(pool_now, p)? >= arith.mul(t, arith.add(before, p)?)?)
-            })?
+            option_pool::increase(round, t, pool_now, before, rounding.pool_shares)?
         }
         _ => Decimal::ZERO,
     };

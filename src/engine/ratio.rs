@@ -63,6 +63,16 @@ impl Ratio {
         })
     }
 
+    /// n / d for a d known to be positive (a product of denominators), reduced past
+    /// `REDUCE_ABOVE` as `new` does.
+    #[inline]
+    fn positive(n: i128, d: i128) -> Option<Ratio> {
+        if n.unsigned_abs() > REDUCE_ABOVE || d.unsigned_abs() > REDUCE_ABOVE {
+            return Ratio { n, d }.lowest();
+        }
+        Some(Ratio { n, d })
+    }
+
     /// n / d, reduced by their greatest common divisor once either outgrows `REDUCE_ABOVE`
     /// (so that chains of operations rarely pay for a division; an add or multiply that
     /// would overflow reduces its operands and tries again).
@@ -83,6 +93,7 @@ impl Ratio {
     }
 
     /// In lowest terms.
+    #[inline(never)]
     fn lowest(self) -> Option<Ratio> {
         if self.n == 0 {
             return Some(Ratio::ZERO);
@@ -98,6 +109,7 @@ impl Ratio {
         Some(Ratio { n, d })
     }
 
+    #[inline]
     pub fn checked_add(self, o: Ratio) -> Option<Ratio> {
         if o.n == 0 {
             return Some(self);
@@ -108,6 +120,16 @@ impl Ratio {
         if self.d == o.d {
             return Ratio::new(self.n.checked_add(o.n)?, self.d);
         }
+        // Parts of 64 bits (the usual case): ad + cb and bd cannot overflow 128 bits.
+        if let (Some(a), Some(b), Some(c), Some(d)) = (narrow(self.n), narrow(self.d), narrow(o.n), narrow(o.d)) {
+            return Ratio::positive(a * d + c * b, b * d);
+        }
+        self.wide_add(o)
+    }
+
+    /// `checked_add` of wider parts.
+    #[inline(never)]
+    fn wide_add(self, o: Ratio) -> Option<Ratio> {
         match Ratio::sum(self, o) {
             Some(r) => Some(r),
             // Over the least common denominator, in lowest terms: the sum of two fractions
@@ -129,10 +151,12 @@ impl Ratio {
         Ratio::new(n, product(a.d, b.d)?)
     }
 
+    #[inline]
     pub fn checked_sub(self, o: Ratio) -> Option<Ratio> {
         self.checked_add(o.checked_neg()?)
     }
 
+    #[inline]
     pub fn checked_neg(self) -> Option<Ratio> {
         Some(Ratio {
             n: self.n.checked_neg()?,
@@ -140,10 +164,21 @@ impl Ratio {
         })
     }
 
+    #[inline]
     pub fn checked_mul(self, o: Ratio) -> Option<Ratio> {
         if self.n == 0 || o.n == 0 {
             return Some(Ratio::ZERO);
         }
+        // Parts of 64 bits: ac and bd cannot overflow 128 bits.
+        if let (Some(a), Some(b), Some(c), Some(d)) = (narrow(self.n), narrow(self.d), narrow(o.n), narrow(o.d)) {
+            return Ratio::positive(a * c, b * d);
+        }
+        self.wide_mul(o)
+    }
+
+    /// `checked_mul` of wider parts.
+    #[inline(never)]
+    fn wide_mul(self, o: Ratio) -> Option<Ratio> {
         match (product(self.n, o.n), product(self.d, o.d)) {
             (Some(n), Some(d)) => Ratio::new(n, d),
             // Cross-cancelled, in lowest terms: the product fits whenever it can.
@@ -160,6 +195,7 @@ impl Ratio {
     }
 
     /// `None` also for a division by zero.
+    #[inline]
     pub fn checked_div(self, o: Ratio) -> Option<Ratio> {
         if o.n == 0 {
             return None;
@@ -357,6 +393,12 @@ fn floor_division(n: i128, d: i128) -> (i128, i128) {
     } else {
         (q, r)
     }
+}
+
+/// A part of 64 bits, widened back so that products of two stay exact in 128 bits.
+#[inline]
+fn narrow(v: i128) -> Option<i128> {
+    i64::try_from(v).ok().map(i128::from)
 }
 
 /// a × b, in one 64-bit multiplication when both fit (as they usually do).
