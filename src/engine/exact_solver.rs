@@ -50,14 +50,29 @@ enum Pool {
     Target(Ratio),
 }
 
+/// One safe or note in fractions (kept small: a round's instruments then fit the
+/// allocator's fastest size classes).
 struct Instrument {
     amount: Ratio,
-    cap: Option<(Ratio, CapBase)>,
-    /// 1 − d.
-    discount: Option<Ratio>,
-    fixed: Option<Ratio>,
+    terms: Terms,
+}
+
+/// A fixed ownership takes no other term into account.
+enum Terms {
+    Fixed(Ratio),
+    Priced {
+        cap: Option<Cap>,
+        /// 1 − d.
+        discount: Option<Ratio>,
+    },
+}
+
+#[derive(Clone, Copy)]
+struct Cap {
+    value: Ratio,
+    base: CapBase,
     /// amount / cap, once.
-    per_cap: Option<Ratio>,
+    per: Ratio,
 }
 
 /// One regime's solution.
@@ -132,17 +147,17 @@ impl Exact {
         // would spoil.
         let (mut fixed, mut capped) = (Ratio::ZERO, Ratio::ZERO);
         for (inst, term) in self.instruments.iter().zip(terms) {
-            match (term, inst.cap, inst.per_cap) {
-                (Term::Fixed, _, _) => fixed = fixed.checked_add(inst.fixed?)?,
-                (Term::Cap, Some((_, base)), Some(per)) => match base {
+            match (term, inst.cap()) {
+                (Term::Fixed, _) => fixed = fixed.checked_add(inst.fixed()?)?,
+                (Term::Cap, Some(Cap { base, per, .. })) => match base {
                     CapBase::Capitalization => capped = capped.checked_add(per)?,
                     CapBase::PreMoneyWithPool => pi = pi.checked_add(per)?,
                     CapBase::FullyDiluted => c = c.checked_add(per.checked_mul(f)?)?,
                     CapBase::Outstanding => c = c.checked_add(per.checked_mul(self.outstanding)?)?,
                 },
-                (Term::Cap, _, _) => return Some(None),
-                (Term::Price | Term::Discount, _, _) => {
-                    let price = match (term, inst.discount) {
+                (Term::Cap, _) => return Some(None),
+                (Term::Price | Term::Discount, _) => {
+                    let price = match (term, inst.discount()) {
                         (Term::Discount, Some(k)) => self.value.checked_mul(k)?,
                         (Term::Discount, None) => return Some(None),
                         _ => self.value,
@@ -282,11 +297,11 @@ impl Exact {
         // took a later safe's terms) get the same term: decided once.
         let mut last: Option<(&Instrument, Term)> = None;
         for (inst, term) in self.instruments.iter().zip(terms.iter_mut()) {
-            if inst.fixed.is_some() {
+            if inst.fixed().is_some() {
                 continue;
             }
             if let Some((earlier, same)) = last {
-                if earlier.cap == inst.cap && earlier.discount == inst.discount {
+                if earlier.same_price_terms(inst) {
                     moved |= *term != same;
                     *term = same;
                     continue;
@@ -294,10 +309,10 @@ impl Exact {
             }
             let mut best = (price, Term::Price);
             // A discount (0 ≤ d < 1) never prices above the round; ties go to it.
-            if let Some(k) = inst.discount {
+            if let Some(k) = inst.discount() {
                 best = (price.checked_mul(k)?, Term::Discount);
             }
-            if let Some((cap, base)) = inst.cap {
+            if let Some(Cap { value: cap, base, .. }) = inst.cap() {
                 let cap_price = cap.checked_div(self.base(base, sol.capitalization, sol.p)?)?;
                 if cap_price.compare(best.0) != Ordering::Greater {
                     best = (cap_price, Term::Cap);
@@ -339,12 +354,12 @@ impl Exact {
         let mut out = Vec::with_capacity(terms.len());
         let mut others = Ratio::ZERO;
         for ((inst, conv), term) in self.instruments.iter().zip(inputs.convertibles).zip(terms) {
-            if on_capitalization(*term, inst.cap.map(|(_, base)| base)) {
+            if on_capitalization(*term, inst.cap().map(|cap| cap.base)) {
                 out.push(conversion(conv, *term, Decimal::ZERO, Decimal::ZERO));
                 continue;
             }
-            let (exact, conversion_price) = match (term, inst.cap, inst.discount) {
-                (Term::Cap, Some((cap, base)), _) => {
+            let (exact, conversion_price) = match (term, inst.cap(), inst.discount()) {
+                (Term::Cap, Some(Cap { value: cap, base, .. }), _) => {
                     let exact = cap.checked_div(self.base(base, sol.capitalization, sol.p)?)?;
                     (exact, rounding.price(exact.to_decimal()?))
                 }
@@ -374,11 +389,11 @@ impl Exact {
         // Safes with the same cap convert at the same price: divided once.
         let mut cap_price: Option<(Ratio, Decimal)> = None;
         for ((c, inst), term) in out.iter_mut().zip(&self.instruments).zip(terms) {
-            if !on_capitalization(*term, inst.cap.map(|(_, base)| base)) {
+            if !on_capitalization(*term, inst.cap().map(|cap| cap.base)) {
                 continue;
             }
-            (c.shares, c.price) = match (inst.fixed, inst.cap, inst.per_cap) {
-                (Some(f), _, _) => {
+            (c.shares, c.price) = match (inst.fixed(), inst.cap()) {
+                (Some(f), _) => {
                     let shares = f.checked_mul(capitalization)?.round(rule)?;
                     let price = if shares.is_zero() {
                         price
@@ -387,7 +402,14 @@ impl Exact {
                     };
                     (shares, price)
                 }
-                (None, Some((cap, _)), Some(per_cap)) => {
+                (
+                    None,
+                    Some(Cap {
+                        value: cap,
+                        per: per_cap,
+                        ..
+                    }),
+                ) => {
                     let price = match cap_price {
                         Some((same, price)) if same == cap => price,
                         _ => rounding.price(cap.checked_div(capitalization)?.to_decimal()?),
@@ -425,26 +447,56 @@ impl Exact {
 impl Instrument {
     fn of(conv: &Convertible) -> Option<Instrument> {
         let amount = Ratio::of(conv.amount)?;
-        let cap = match conv.cap {
-            Some((cap, base)) => Some((Ratio::of(cap)?, base)),
-            None => None,
+        let terms = match conv.fixed {
+            Some(f) => Terms::Fixed(Ratio::of(f)?),
+            None => Terms::Priced {
+                cap: match conv.cap {
+                    Some((cap, base)) => {
+                        let value = Ratio::of(cap)?;
+                        Some(Cap {
+                            value,
+                            base,
+                            per: amount.checked_div(value)?,
+                        })
+                    }
+                    None => None,
+                },
+                discount: match conv.discount {
+                    Some(d) => Some(Ratio::ONE.checked_sub(Ratio::of(d)?)?),
+                    None => None,
+                },
+            },
         };
-        Some(Instrument {
-            amount,
-            per_cap: match cap {
-                Some((cap, _)) => Some(amount.checked_div(cap)?),
-                None => None,
-            },
-            cap,
-            discount: match conv.discount {
-                Some(d) => Some(Ratio::ONE.checked_sub(Ratio::of(d)?)?),
-                None => None,
-            },
-            fixed: match conv.fixed {
-                Some(f) => Some(Ratio::of(f)?),
-                None => None,
-            },
-        })
+        Some(Instrument { amount, terms })
+    }
+
+    fn fixed(&self) -> Option<Ratio> {
+        match self.terms {
+            Terms::Fixed(f) => Some(f),
+            Terms::Priced { .. } => None,
+        }
+    }
+
+    fn cap(&self) -> Option<Cap> {
+        match self.terms {
+            Terms::Priced { cap, .. } => cap,
+            Terms::Fixed(_) => None,
+        }
+    }
+
+    /// Whether `other` has the same cap (value and base) and discount, so the same lowest
+    /// price at any solution.
+    fn same_price_terms(&self, other: &Instrument) -> bool {
+        let cap = |i: &Instrument| i.cap().map(|c| (c.value, c.base));
+        cap(self) == cap(other) && self.discount() == other.discount()
+    }
+
+    /// 1 − d.
+    fn discount(&self) -> Option<Ratio> {
+        match self.terms {
+            Terms::Priced { discount, .. } => discount,
+            Terms::Fixed(_) => None,
+        }
     }
 }
 
