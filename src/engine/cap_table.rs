@@ -30,8 +30,14 @@ fn name_key(name: &str) -> u64 {
     let n = bytes.len();
     let (first, last) = match (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
         (Some(first), Some(last)) => (u64::from_le_bytes(*first), u64::from_le_bytes(*last)),
-        // Shorter names: their bytes, one by one.
-        _ => (bytes.iter().fold(0, |word, &b| word << 8 | u64::from(b)), 0),
+        // Four to seven bytes ("Common"): their first and last four, overlapping.
+        _ => match (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
+            (Some(first), Some(last)) => (
+                u64::from(u32::from_le_bytes(*first)),
+                u64::from(u32::from_le_bytes(*last)),
+            ),
+            _ => (bytes.iter().fold(0, |word, &b| word << 8 | u64::from(b)), 0),
+        },
     };
     first ^ last.rotate_left(29) ^ (n as u64).rotate_right(8)
 }
@@ -44,16 +50,19 @@ fn same_name(a: &str, b: &str) -> bool {
 }
 
 impl NameIndex {
-    /// `names` yields every entry's key and name in order (`None` for an entry not looked
-    /// up by name).
-    fn get<'n>(&self, name: &str, names: impl Iterator<Item = (u64, Option<&'n str>)>) -> Option<usize> {
+    /// The index of `name` among `entries` (`named` gives an entry's key and name, `None`
+    /// for an entry not looked up by name).
+    #[inline]
+    fn get<T>(&self, name: &str, entries: &[T], named: impl Fn(&T) -> (u64, Option<&str>)) -> Option<usize> {
         match &self.map {
             Some(map) => map.get(name).copied(),
             None => {
                 let key = name_key(name);
-                names
-                    .take(LINEAR)
-                    .position(|(k, n)| k == key && n.is_some_and(|n| same_name(n, name)))
+                let linear = &entries[..entries.len().min(LINEAR)];
+                linear.iter().position(|entry| {
+                    let (k, n) = named(entry);
+                    k == key && n.is_some_and(|n| same_name(n, name))
+                })
             }
         }
     }
@@ -256,8 +265,7 @@ impl CapTable {
 
     /// The index of the class named `name`, if there is one.
     pub fn find_class(&self, name: &str) -> Option<usize> {
-        self.class_index
-            .get(name, self.classes.iter().map(|c| (c.key, c.name.given())))
+        self.class_index.get(name, &self.classes, |c| (c.key, c.name.given()))
     }
 
     /// The index of class `name`, creating it with `terms` if it is new.
@@ -361,8 +369,7 @@ impl CapTable {
     }
 
     pub fn find(&self, name: &str) -> Option<usize> {
-        self.index
-            .get(name, self.positions.iter().map(|p| (p.key, Some(&*p.name))))
+        self.index.get(name, &self.positions, |p| (p.key, Some(&*p.name)))
     }
 
     /// The first unallocated pool, if the table has one.

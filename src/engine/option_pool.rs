@@ -27,15 +27,16 @@ pub fn increase(
     base: Decimal,
     rule: ShareRounding,
 ) -> Result<Decimal, EngineError> {
-    let arith = Arith::at(&round.span);
-    let meets = |p| Ok(arith.add(pool_now, p)? >= arith.mul(target, arith.add(base, p)?)?);
-    // Whole shares are decided on the exact fraction when it fits 128 bits: no 28-digit
-    // quotient to round first (the decimal route's correction loop covers its last place).
+    // Whole shares are decided on the exact fraction when it fits 128 bits: rounded up,
+    // it meets the target by construction ((1 − t) P ≥ t × base − U); the decimal route
+    // rounds a 28-digit quotient and checks, correcting its last place.
     if rule != ShareRounding::None && target < Decimal::ONE {
         if let Some(whole) = exact_fraction(target, pool_now, base).and_then(|p| p.round(rule)) {
-            return round_increase(round, whole, rule, meets);
+            return Ok(whole);
         }
     }
+    let arith = Arith::at(&round.span);
+    let meets = |p| Ok(arith.add(pool_now, p)? >= arith.mul(target, arith.add(base, p)?)?);
     let exact = exact_increase(target, pool_now, base, Arith::at(&round.pool_span))?;
     round_increase(round, exact, rule, meets)
 }
