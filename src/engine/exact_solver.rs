@@ -55,6 +55,8 @@ enum Pool {
 struct Instrument {
     amount: Ratio,
     terms: Terms,
+    /// The term it converts at in the regime being tried.
+    term: Term,
 }
 
 /// A fixed ownership takes no other term into account.
@@ -85,15 +87,14 @@ struct Candidate {
 }
 
 pub fn solve(inputs: &Inputs, rounding: &Rounding) -> Option<Solved> {
-    let exact = Exact::of(inputs)?;
-    let mut terms: Vec<Term> = inputs.convertibles.iter().map(first_guess).collect();
+    let mut exact = Exact::of(inputs)?;
     let mut pool_active = matches!(exact.pool, Pool::Target(_));
     for _ in 0..MAX_STEPS {
         // An inadmissible regime sends the search to the decimal solver's fallback.
-        let candidate = exact.regime(&terms, pool_active)??;
-        let (moved, better_pool) = exact.preferred(&candidate, pool_active, &mut terms)?;
+        let candidate = exact.regime(pool_active)??;
+        let (moved, better_pool) = exact.preferred(&candidate, pool_active)?;
         if !moved && better_pool == pool_active {
-            return exact.convert(inputs, &candidate, &terms, rounding);
+            return exact.convert(inputs, &candidate, rounding);
         }
         pool_active = better_pool;
     }
@@ -139,14 +140,15 @@ impl Exact {
 
     /// E1–E3 for one regime, reduced to two equations in (P, S) as in `solver`.
     /// `Some(None)`: no admissible solution in this regime.
-    fn regime(&self, terms: &[Term], pool_active: bool) -> Option<Option<Candidate>> {
+    fn regime(&self, pool_active: bool) -> Option<Option<Candidate>> {
         let f = self.f;
         let (mut pi, mut kappa, mut c) = (Ratio::ZERO, Ratio::ZERO, Ratio::ZERO);
         // σ in two sums: amount/cap fractions share their denominator when their caps are
         // equal (their sum adds numerators), which a fixed ownership summed in between
         // would spoil.
         let (mut fixed, mut capped) = (Ratio::ZERO, Ratio::ZERO);
-        for (inst, term) in self.instruments.iter().zip(terms) {
+        for inst in &self.instruments {
+            let term = &inst.term;
             match (term, inst.cap()) {
                 (Term::Fixed, _) => fixed = fixed.checked_add(inst.fixed()?)?,
                 (Term::Cap, Some(Cap { base, per, .. })) => match base {
@@ -290,37 +292,26 @@ impl Exact {
     /// Moves each instrument to its lowest price (cap, then discount, then price on ties)
     /// and says whether any moved, and whether the pool needs its top-up, as
     /// `solver::preferred` decides them.
-    fn preferred(&self, sol: &Candidate, pool_active: bool, terms: &mut [Term]) -> Option<(bool, bool)> {
+    fn preferred(&mut self, sol: &Candidate, pool_active: bool) -> Option<(bool, bool)> {
         let price = self.price(sol.x)?;
         let mut moved = false;
         // Instruments with the same cap and discount (safes on one template, an MFN that
         // took a later safe's terms) get the same term: decided once.
-        let mut last: Option<(&Instrument, Term)> = None;
-        for (inst, term) in self.instruments.iter().zip(terms.iter_mut()) {
+        let mut last: Option<usize> = None;
+        for i in 0..self.instruments.len() {
+            let inst = &self.instruments[i];
             if inst.fixed().is_some() {
                 continue;
             }
-            if let Some((earlier, same)) = last {
-                if earlier.same_price_terms(inst) {
-                    moved |= *term != same;
-                    *term = same;
-                    continue;
+            let best = match last {
+                Some(j) if self.instruments[j].same_price_terms(inst) => self.instruments[j].term,
+                _ => {
+                    last = Some(i);
+                    self.lowest_price_term(inst, price, sol)?
                 }
-            }
-            let mut best = (price, Term::Price);
-            // A discount (0 ≤ d < 1) never prices above the round; ties go to it.
-            if let Some(k) = inst.discount() {
-                best = (price.checked_mul(k)?, Term::Discount);
-            }
-            if let Some(Cap { value: cap, base, .. }) = inst.cap() {
-                let cap_price = cap.checked_div(self.base(base, sol.capitalization, sol.p)?)?;
-                if cap_price.compare(best.0) != Ordering::Greater {
-                    best = (cap_price, Term::Cap);
-                }
-            }
-            moved |= *term != best.1;
-            *term = best.1;
-            last = Some((inst, best.1));
+            };
+            moved |= self.instruments[i].term != best;
+            self.instruments[i].term = best;
         }
         let pool = match self.pool {
             Pool::Target(_) if pool_active => sol.p.is_positive(),
@@ -334,8 +325,25 @@ impl Exact {
         Some((moved, pool))
     }
 
+    /// The term that gives `inst` its lowest price at the solution `sol` (round price
+    /// `price`): cap, then discount, then price on ties.
+    fn lowest_price_term(&self, inst: &Instrument, price: Ratio, sol: &Candidate) -> Option<Term> {
+        let mut best = (price, Term::Price);
+        // A discount (0 ≤ d < 1) never prices above the round; ties go to it.
+        if let Some(k) = inst.discount() {
+            best = (price.checked_mul(k)?, Term::Discount);
+        }
+        if let Some(Cap { value: cap, base, .. }) = inst.cap() {
+            let cap_price = cap.checked_div(self.base(base, sol.capitalization, sol.p)?)?;
+            if cap_price.compare(best.0) != Ordering::Greater {
+                best = (cap_price, Term::Cap);
+            }
+        }
+        Some(best.1)
+    }
+
     /// The conversions at the solved terms, rounded once (`priced_round::convert`, §7.1).
-    fn convert(&self, inputs: &Inputs, sol: &Candidate, terms: &[Term], rounding: &Rounding) -> Option<Solved> {
+    fn convert(&self, inputs: &Inputs, sol: &Candidate, rounding: &Rounding) -> Option<Solved> {
         let exact_price = self.price(sol.x)?;
         let price = if self.by_value {
             rounding.price(exact_price.to_decimal()?)
@@ -351,13 +359,16 @@ impl Exact {
         let divisor = |exact: Ratio, shown: Decimal| if unrounded { Some(exact) } else { Ratio::of(shown) };
         let rule = rounding.conversion_shares;
         // Per-share prices first; the capitalization-based conversions wait for C.
-        let mut out = Vec::with_capacity(terms.len());
+        let mut out = Vec::with_capacity(self.instruments.len());
         let mut others = Ratio::ZERO;
-        for ((inst, conv), term) in self.instruments.iter().zip(inputs.convertibles).zip(terms) {
+        let mut per_share = false;
+        for (inst, conv) in self.instruments.iter().zip(inputs.convertibles) {
+            let term = &inst.term;
             if on_capitalization(*term, inst.cap().map(|cap| cap.base)) {
                 out.push(conversion(conv, *term, Decimal::ZERO, Decimal::ZERO));
                 continue;
             }
+            per_share = true;
             let (exact, conversion_price) = match (term, inst.cap(), inst.discount()) {
                 (Term::Cap, Some(Cap { value: cap, base, .. }), _) => {
                     let exact = cap.checked_div(self.base(base, sol.capitalization, sol.p)?)?;
@@ -379,7 +390,8 @@ impl Exact {
             others = others.checked_add(Ratio::of(shares_rounded)?)?;
             out.push(conversion(conv, *term, conversion_price, shares_rounded));
         }
-        let capitalization = if sol.sigma.is_zero() {
+        // With nothing converted per share (κ = π = c = 0), C is F / (1 − σ) already.
+        let capitalization = if sol.sigma.is_zero() || !per_share {
             sol.capitalization
         } else {
             self.f
@@ -388,8 +400,8 @@ impl Exact {
         };
         // Safes with the same cap convert at the same price: divided once.
         let mut cap_price: Option<(Ratio, Decimal)> = None;
-        for ((c, inst), term) in out.iter_mut().zip(&self.instruments).zip(terms) {
-            if !on_capitalization(*term, inst.cap().map(|cap| cap.base)) {
+        for (c, inst) in out.iter_mut().zip(&self.instruments) {
+            if !on_capitalization(inst.term, inst.cap().map(|cap| cap.base)) {
                 continue;
             }
             (c.shares, c.price) = match (inst.fixed(), inst.cap()) {
@@ -467,7 +479,11 @@ impl Instrument {
                 },
             },
         };
-        Some(Instrument { amount, terms })
+        Some(Instrument {
+            amount,
+            terms,
+            term: first_guess(conv),
+        })
     }
 
     fn fixed(&self) -> Option<Ratio> {
