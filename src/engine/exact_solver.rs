@@ -92,9 +92,10 @@ pub fn solve(inputs: &Inputs, rounding: &Rounding) -> Option<Solved> {
     for _ in 0..MAX_STEPS {
         // An inadmissible regime sends the search to the decimal solver's fallback.
         let candidate = exact.regime(pool_active)??;
-        let (moved, better_pool) = exact.preferred(&candidate, pool_active)?;
+        let price = exact.price(candidate.x)?;
+        let (moved, better_pool) = exact.preferred(&candidate, price, pool_active)?;
         if !moved && better_pool == pool_active {
-            return exact.convert(inputs, &candidate, rounding);
+            return exact.convert(inputs, &candidate, price, rounding);
         }
         pool_active = better_pool;
     }
@@ -292,8 +293,7 @@ impl Exact {
     /// Moves each instrument to its lowest price (cap, then discount, then price on ties)
     /// and says whether any moved, and whether the pool needs its top-up, as
     /// `solver::preferred` decides them.
-    fn preferred(&mut self, sol: &Candidate, pool_active: bool) -> Option<(bool, bool)> {
-        let price = self.price(sol.x)?;
+    fn preferred(&mut self, sol: &Candidate, price: Ratio, pool_active: bool) -> Option<(bool, bool)> {
         let mut moved = false;
         // Instruments with the same cap and discount (safes on one template, an MFN that
         // took a later safe's terms) get the same term: decided once.
@@ -343,8 +343,7 @@ impl Exact {
     }
 
     /// The conversions at the solved terms, rounded once (`priced_round::convert`, §7.1).
-    fn convert(&self, inputs: &Inputs, sol: &Candidate, rounding: &Rounding) -> Option<Solved> {
-        let exact_price = self.price(sol.x)?;
+    fn convert(&self, inputs: &Inputs, sol: &Candidate, exact_price: Ratio, rounding: &Rounding) -> Option<Solved> {
         let price = if self.by_value {
             rounding.price(exact_price.to_decimal()?)
         } else {
@@ -525,5 +524,103 @@ fn conversion(conv: &Convertible, term: Term, price: Decimal, shares: Decimal) -
         price,
         shares,
         term: term.name(conv.mfn),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::model::Span;
+    use crate::engine::xorshift::XorShift;
+    use std::sync::Arc;
+
+    /// The closed form of the post-money regime (`post_money_regime`) meets E1–E3 of
+    /// docs/methodology.md §7.5 exactly, as Cramer's rule would: x = F + P + S,
+    /// U + P = t (F + S + P + A x / V′), (1 − σ) S = σ F (+ the note constants c).
+    #[test]
+    fn the_post_money_closed_form_meets_its_equations_exactly() {
+        let span: Span = 0..0;
+        let investor: Arc<str> = Arc::from("Investor");
+        let mut rng = XorShift(0x1984);
+        let mut solved = 0;
+        for _ in 0..5_000 {
+            let f = Decimal::from(1_000_000 + rng.below(20_000_000));
+            let pool_now = Decimal::from(rng.below(3_000_000));
+            let convertibles: Vec<Convertible> = (0..rng.below(6))
+                .map(|_| {
+                    let amount = Decimal::from(10_000 * (1 + rng.below(300)));
+                    let fixed = (rng.below(5) == 0).then(|| Decimal::new(1 + rng.below(12) as i64, 2));
+                    let base = if rng.below(6) == 0 {
+                        CapBase::FullyDiluted
+                    } else {
+                        CapBase::Capitalization
+                    };
+                    Convertible {
+                        instrument: "safe",
+                        investor: &investor,
+                        amount,
+                        principal: amount,
+                        cap: Some((Decimal::from(1_000_000 * (2 + rng.below(40))), base)),
+                        discount: None,
+                        fixed,
+                        mfn: false,
+                        span: &span,
+                    }
+                })
+                .collect();
+            let (value, new_money) = (
+                Decimal::from(1_000_000 * (5 + rng.below(60))),
+                Decimal::from(100_000 * (1 + rng.below(100))),
+            );
+            let t = Decimal::new(5 + rng.below(21) as i64, 2);
+            let inputs = Inputs {
+                fully_diluted: f,
+                outstanding: f - pool_now,
+                pool_now,
+                new_money,
+                pricing: Pricing::ByValue(value),
+                conversions_in_price: true,
+                pool: PoolRule::Target(t),
+                pool_span: &span,
+                convertibles: &convertibles,
+            };
+            let Some(exact) = Exact::of(&inputs) else { continue };
+            let Some(Some(sol)) = exact.regime(true) else { continue };
+            solved += 1;
+            let r = |v: Decimal| Ratio::of(v).unwrap_or(Ratio::ZERO);
+            let (f, u, a, v, t) = (r(f), r(pool_now), r(new_money), r(value), r(t));
+            let s = sol.capitalization.checked_sub(f).unwrap_or(Ratio::ZERO);
+            let same = |x: Option<Ratio>, y: Option<Ratio>| match (x, y) {
+                (Some(x), Some(y)) => x.compare(y) == Ordering::Equal,
+                _ => false,
+            };
+            // E1 (θ = 1).
+            assert!(same(Some(sol.x), f.checked_add(sol.p).and_then(|fp| fp.checked_add(s))));
+            // E2: the pool reaches t of the post-money fully diluted total.
+            let bought = a.checked_mul(sol.x).and_then(|ax| ax.checked_div(v));
+            let total = bought.and_then(|n| sol.capitalization.checked_add(sol.p)?.checked_add(n));
+            assert!(same(u.checked_add(sol.p), total.and_then(|total| t.checked_mul(total))));
+            // E3: every conversion is its share of C (post-money caps, fixed ownerships) or
+            // a constant (caps on the fully diluted count).
+            let mut converted = Ratio::ZERO;
+            for conv in &convertibles {
+                let part = match (conv.fixed, conv.cap) {
+                    (Some(fixed), _) => r(fixed).checked_mul(sol.capitalization),
+                    (None, Some((cap, CapBase::Capitalization))) => r(conv.amount)
+                        .checked_div(r(cap))
+                        .and_then(|per| per.checked_mul(sol.capitalization)),
+                    (None, Some((cap, _))) => r(conv.amount).checked_div(r(cap)).and_then(|per| per.checked_mul(f)),
+                    (None, None) => None,
+                };
+                converted = part
+                    .and_then(|part| converted.checked_add(part))
+                    .unwrap_or(Ratio::ONE.checked_neg().unwrap_or(Ratio::ONE));
+            }
+            assert!(same(Some(converted), Some(s)));
+        }
+        assert!(
+            solved > 4_000,
+            "only {solved} of 5,000 rounds solved in the closed form"
+        );
     }
 }
