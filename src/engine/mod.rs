@@ -74,10 +74,9 @@ fn run(scenario: &Scenario, prepared: Prepared) -> Result<Outcome, EngineError> 
         initial,
         total: mut total_before,
     } = prepared;
-    let mut amounts_before = Arc::clone(&initial);
-    // Names are attached once every holder is known (below); rounds share them.
-    let no_names = no_names();
-    let mut rounds = Vec::with_capacity(scenario.rounds.len());
+    // Each round's figures wait for the names of every holder (known at the end), which
+    // the rounds then share.
+    let mut solved: Vec<Solved> = Vec::with_capacity(scenario.rounds.len());
     let exit_after = scenario.exit.as_ref().and_then(|e| e.after);
     let mut exit_table = None;
     // Percent mode runs the share-mode equations on value units, unrounded.
@@ -95,23 +94,11 @@ fn run(scenario: &Scenario, prepared: Prepared) -> Result<Outcome, EngineError> 
         for amount in bought.chain(figures.tranches.iter().map(|t| t.amount)) {
             arith.check_mul(amount, total_after)?;
         }
-        rounds.push(RoundOutcome {
-            name: Arc::clone(&round.name),
-            pre_money: figures.pre_money,
-            post_money: figures.post_money,
-            amount: figures.amount,
-            price: shares.then_some(figures.price),
-            pool_increase: figures.pool_increase.filter(|_| shares),
-            new_shares: shares.then_some(figures.new_shares),
-            conversions: figures.conversions,
-            adjustments: figures.adjustments,
-            tranches: figures.tranches,
-            mode: scenario.mode,
-            amounts_before: std::mem::replace(&mut amounts_before, Arc::clone(&amounts)),
+        solved.push(Solved {
+            figures,
             amounts,
-            holder_info: Arc::clone(&no_names),
-            total_before: shares.then_some(total_before),
-            total_after: shares.then_some(total_after),
+            total_before,
+            total_after,
         });
         total_before = total_after;
         if exit_after == Some(index) {
@@ -142,8 +129,28 @@ fn run(scenario: &Scenario, prepared: Prepared) -> Result<Outcome, EngineError> 
             kind: p.kind,
         })
         .collect();
-    for r in &mut rounds {
-        r.holder_info = Arc::clone(&holders);
+    let mut rounds = Vec::with_capacity(solved.len());
+    for (round, done) in scenario.rounds.iter().zip(solved) {
+        let figures = done.figures;
+        rounds.push(RoundOutcome {
+            name: Arc::clone(&round.name),
+            pre_money: figures.pre_money,
+            post_money: figures.post_money,
+            amount: figures.amount,
+            price: shares.then_some(figures.price),
+            pool_increase: figures.pool_increase.filter(|_| shares),
+            new_shares: shares.then_some(figures.new_shares),
+            conversions: figures.conversions,
+            adjustments: figures.adjustments,
+            tranches: figures.tranches,
+            mode: scenario.mode,
+            // The table before this round: the previous round's after, or the initial one.
+            amounts_before: Arc::clone(rounds.last().map_or(&initial, |r: &RoundOutcome| &r.amounts)),
+            amounts: done.amounts,
+            holder_info: Arc::clone(&holders),
+            total_before: shares.then_some(done.total_before),
+            total_after: shares.then_some(done.total_after),
+        });
     }
     Ok(Outcome {
         mode: scenario.mode,
@@ -155,14 +162,12 @@ fn run(scenario: &Scenario, prepared: Prepared) -> Result<Outcome, EngineError> 
     })
 }
 
-/// An empty list of names shared by the evaluations of a thread (a placeholder, not an
-/// allocation). Per thread, not global: threads evaluating side by side (`calc sweep`)
-/// would otherwise contend for one reference count.
-fn no_names() -> Arc<[HolderInfo]> {
-    thread_local! {
-        static EMPTY: Arc<[HolderInfo]> = Arc::new([]);
-    }
-    EMPTY.with(Arc::clone)
+/// A round's figures and table, before the holders' names are known.
+struct Solved {
+    figures: priced_round::RoundFigures,
+    amounts: Arc<[Decimal]>,
+    total_before: Decimal,
+    total_after: Decimal,
 }
 
 /// Refuses, before any work, a scenario whose table of holders × rounds would not fit
