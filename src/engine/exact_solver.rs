@@ -183,7 +183,11 @@ impl Exact {
         if let (Pool::Target(t), true, true, true, true) =
             (self.pool, pool_active, m21.is_zero(), self.theta, self.by_value)
         {
-            return self.post_money_regime(t, sigma, m22, c);
+            // A fraction of the closed form can outgrow 128 bits where Cramer's rule's do
+            // not (and the other way round): then Cramer's rule below has its turn.
+            if let Some(found) = self.post_money_regime(t, sigma, m22, c) {
+                return Some(found);
+            }
         }
         let r2 = sigma
             .checked_add(pi)?
@@ -533,6 +537,56 @@ mod tests {
     use crate::engine::model::Span;
     use crate::engine::xorshift::XorShift;
     use std::sync::Arc;
+
+    /// A round whose closed-form fractions outgrow 128 bits (P = x − C needs 127 bits in
+    /// lowest terms) while Cramer's rule's fit: the exact route still answers, through
+    /// Cramer's rule, rather than leaving the round to the decimal route (found in review:
+    /// six post-money safes with cent amounts and caps of 36,246,914, a 18.3147% target).
+    #[test]
+    fn the_closed_form_gives_way_to_cramers_rule_when_its_fractions_overflow() {
+        let span: Span = 0..0;
+        let names: Vec<Arc<str>> = (1..=6).map(|i| Arc::from(format!("S{i}"))).collect();
+        let terms = [
+            ("421686.66", "36246914", None),
+            ("2750000", "41246914", Some(Decimal::new(11, 2))),
+            ("2180000", "36246914", None),
+            ("1490000", "36246914", None),
+            ("830000", "21246914", None),
+            ("328607.07", "36246914", None),
+        ];
+        let number = |text: &str| text.parse::<Decimal>().unwrap_or_default();
+        let convertibles: Vec<Convertible> = terms
+            .iter()
+            .zip(&names)
+            .map(|((amount, cap, discount), investor)| Convertible {
+                instrument: "safe",
+                investor,
+                amount: number(amount),
+                principal: number(amount),
+                cap: Some((number(cap), CapBase::Capitalization)),
+                discount: *discount,
+                fixed: None,
+                mfn: false,
+                span: &span,
+            })
+            .collect();
+        let inputs = Inputs {
+            fully_diluted: Decimal::from(1_727_316 + 2_176_555),
+            outstanding: Decimal::from(1_727_316),
+            pool_now: Decimal::from(2_176_555),
+            new_money: Decimal::from(5_400_000),
+            pricing: Pricing::ByValue(Decimal::from(16_000_000)),
+            conversions_in_price: true,
+            pool: PoolRule::Target(number("0.183147")),
+            pool_span: &span,
+            convertibles: &convertibles,
+        };
+        let solved = solve(&inputs, &Rounding::EXACT);
+        assert!(
+            solved.is_some(),
+            "the exact route declined a round Cramer's rule solves in 128 bits"
+        );
+    }
 
     /// The closed form of the post-money regime (`post_money_regime`) meets E1–E3 of
     /// docs/methodology.md §7.5 exactly, as Cramer's rule would: x = F + P + S,
