@@ -21,9 +21,10 @@ struct NameIndex {
     map: Option<HashMap<String, usize>>,
 }
 
-/// A name's length and its first and last eight bytes folded into one word, kept beside
-/// each name: two names whose keys differ differ, so a linear search compares one word
-/// per entry ("Safe 750k" and "Safe 475k" share their length and last byte, not their key).
+/// A name's length and its first and last eight bytes (four for shorter names, every byte
+/// below four) folded into one word, kept beside each name: two names whose keys differ
+/// differ, so a linear search compares one word per entry ("Safe 750k" and "Safe 475k"
+/// share their length and last byte, not their key).
 #[inline]
 fn name_key(name: &str) -> u64 {
     let bytes = name.as_bytes();

@@ -139,8 +139,9 @@ impl Exact {
         }
     }
 
-    /// E1–E3 for one regime, reduced to two equations in (P, S) as in `solver`.
-    /// `Some(None)`: no admissible solution in this regime.
+    /// E1–E3 for one regime, reduced to two equations in (P, S) as in `solver` (the common
+    /// post-money regime in closed form first). `Some(None)`: no admissible solution in
+    /// this regime.
     fn regime(&self, pool_active: bool) -> Option<Option<Candidate>> {
         let f = self.f;
         let (mut pi, mut kappa, mut c) = (Ratio::ZERO, Ratio::ZERO, Ratio::ZERO);

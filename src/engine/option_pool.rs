@@ -5,7 +5,8 @@
 //! count is rounded, the pool increase is the smallest P with U + P ≥ t × (T + P), T
 //! the total before the top-up (pre-money timing: before the pool, with the new money;
 //! post-money timing: after the new money): P = (t T − U) / (1 − t), rounded per
-//! `pool_shares` (up by default) and checked once more against the target.
+//! `pool_shares` (up by default) on the exact fraction, or, past 128 bits, on a 28-digit
+//! decimal and then checked once more against the target.
 
 use super::arith::Arith;
 use super::error::EngineError;
@@ -19,7 +20,8 @@ use rust_decimal::Decimal;
 const MAX_CORRECTIONS: u32 = 16;
 
 /// The increase that tops a pool of `pool_now` up to `target` of `base` + the increase,
-/// rounded per `rule` and checked against the target in the rounded figures.
+/// rounded per `rule` (on the decimal route, then checked against the target in the
+/// rounded figures).
 pub fn increase(
     round: &Round,
     target: Decimal,
