@@ -76,7 +76,7 @@ fn run(scenario: &Scenario, prepared: Prepared) -> Result<Outcome, EngineError> 
     } = prepared;
     // Each round's figures wait for the names of every holder (known at the end), which
     // the rounds then share.
-    let mut solved: Vec<Solved> = Vec::with_capacity(scenario.rounds.len());
+    let mut pending: Vec<PendingRound> = Vec::with_capacity(scenario.rounds.len());
     let exit_after = scenario.exit.as_ref().and_then(|e| e.after);
     let mut exit_table = None;
     // Percent mode runs the share-mode equations on value units, unrounded.
@@ -94,7 +94,7 @@ fn run(scenario: &Scenario, prepared: Prepared) -> Result<Outcome, EngineError> 
         for amount in bought.chain(figures.tranches.iter().map(|t| t.amount)) {
             arith.check_mul(amount, total_after)?;
         }
-        solved.push(Solved {
+        pending.push(PendingRound {
             figures,
             amounts,
             total_before,
@@ -129,8 +129,8 @@ fn run(scenario: &Scenario, prepared: Prepared) -> Result<Outcome, EngineError> 
             kind: p.kind,
         })
         .collect();
-    let mut rounds = Vec::with_capacity(solved.len());
-    for (round, done) in scenario.rounds.iter().zip(solved) {
+    let mut rounds = Vec::with_capacity(pending.len());
+    for (round, done) in scenario.rounds.iter().zip(pending) {
         let figures = done.figures;
         rounds.push(RoundOutcome {
             name: Arc::clone(&round.name),
@@ -163,7 +163,7 @@ fn run(scenario: &Scenario, prepared: Prepared) -> Result<Outcome, EngineError> 
 }
 
 /// A round's figures and table, before the holders' names are known.
-struct Solved {
+struct PendingRound {
     figures: priced_round::RoundFigures,
     amounts: Arc<[Decimal]>,
     total_before: Decimal,

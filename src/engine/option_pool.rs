@@ -55,7 +55,7 @@ fn exact_fraction(target: Decimal, pool_now: Decimal, base: Decimal) -> Option<R
 }
 
 /// The exact smallest pool increase that satisfies the target, before rounding.
-pub fn exact_increase(target: Decimal, pool_now: Decimal, base: Decimal, arith: Arith) -> Result<Decimal, EngineError> {
+fn exact_increase(target: Decimal, pool_now: Decimal, base: Decimal, arith: Arith) -> Result<Decimal, EngineError> {
     // Solve U + P ≥ t (base + P).
     if target >= Decimal::ONE {
         return Err(target_unreachable(arith.span, target));

@@ -404,8 +404,8 @@ fn narrow(v: i128) -> Option<i128> {
 /// a × b, in one 64-bit multiplication when both fit (as they usually do).
 #[inline]
 fn product(a: i128, b: i128) -> Option<i128> {
-    match (i64::try_from(a), i64::try_from(b)) {
-        (Ok(a), Ok(b)) => Some(i128::from(a) * i128::from(b)),
+    match (narrow(a), narrow(b)) {
+        (Some(a), Some(b)) => Some(a * b),
         _ => a.checked_mul(b),
     }
 }
