@@ -325,7 +325,7 @@ fn all_rows(outcome: &engine::Outcome) -> usize {
 
 /// The waterfall workload: the cap table the exits are paid from, and the `[exit]`.
 struct WaterfallCase {
-    table: CapTable,
+    table: CapTable<'static>,
     exit: engine::Exit,
 }
 
@@ -334,14 +334,15 @@ impl WaterfallCase {
     /// table built here is the one the engine pays out from (there are no rounds), every
     /// exit pays out exactly its value, and the exits reach past every conversion.
     fn new() -> Self {
-        let scenario = waterfall_scenario();
+        // The table borrows its names from the scenario, kept for the whole run.
+        let scenario: &'static Scenario = Box::leak(Box::new(waterfall_scenario()));
         let exit = scenario.exit.clone().expect("the waterfall scenario has an exit");
-        let table = CapTable::from_scenario(&scenario).expect("the waterfall table builds");
+        let table = CapTable::from_scenario(scenario).expect("the waterfall table builds");
         assert_eq!(table.positions.len(), WATERFALL_HOLDERS);
         assert_eq!(table.classes.iter().filter(|c| c.preferred).count(), CLASSES);
 
         let waterfall = Waterfall::new(&table, &[], largest_exit(&exit), &exit.span).expect("the waterfall prepares");
-        let outcome = engine::evaluate(&scenario).expect("the waterfall scenario evaluates");
+        let outcome = engine::evaluate(scenario).expect("the waterfall scenario evaluates");
         assert_eq!(outcome.exits.len(), EXITS);
         for (x, engine_exit) in exit.values.iter().zip(&outcome.exits) {
             let here = waterfall.at(*x).unwrap();

@@ -199,7 +199,7 @@ fn load_and_evaluate(
     path: &Path,
     options: &ReportOptions,
     err: &mut dyn Write,
-) -> std::io::Result<Option<(SourceFile, Document, Outcome)>> {
+) -> std::io::Result<Option<(SourceFile, Document, Outcome<'static>)>> {
     let source = match read_source(path) {
         Ok(s) => s,
         Err(u) => {
@@ -221,7 +221,8 @@ fn load_and_evaluate(
             return Ok(None);
         }
     };
-    match engine::evaluate(&doc.scenario) {
+    // Kept beside its document (the names copied once): the reports follow every file.
+    match engine::evaluate(&doc.scenario).map(Outcome::into_owned) {
         Ok(outcome) => Ok(Some((source, doc, outcome))),
         Err(e) => {
             print_diagnostics(err, &source.name, &source.text, &[Diagnostic::from(e)])?;
@@ -318,6 +319,7 @@ fn variant_comparison(
     for v in &doc.variants {
         let result = scenario::load(&source.text, &source.stem, Some(&v.name), &overrides).and_then(|d| {
             engine::evaluate(&d.scenario)
+                .map(|o| o.into_owned())
                 .map(|o| (d, o))
                 .map_err(|e| vec![Diagnostic::from(e)])
         });
@@ -421,7 +423,7 @@ fn run_compare(
             }
         }
     }
-    let mut loaded: Vec<(String, Document, Outcome)> = Vec::new();
+    let mut loaded: Vec<(String, Document, Outcome<'static>)> = Vec::new();
     for (file, variant) in &wanted {
         let Some(source) = source_of(file) else { continue };
         if variant.as_deref() == Some("") {
@@ -433,6 +435,7 @@ fn run_compare(
         }
         let result = scenario::load(&source.text, &source.stem, variant.as_deref(), &overrides).and_then(|d| {
             engine::evaluate(&d.scenario)
+                .map(|o| o.into_owned())
                 .map(|o| (d, o))
                 .map_err(|e| vec![Diagnostic::from(e)])
         });

@@ -34,7 +34,7 @@ pub struct FileResult {
 /// Checks every expectation of `doc` (the base document of `text`).
 pub fn check(doc: &Document, text: &str, stem: &str) -> FileResult {
     let mut result = FileResult::default();
-    let mut outcomes: HashMap<Option<String>, Result<Outcome, Vec<Diagnostic>>> = HashMap::new();
+    let mut outcomes: HashMap<Option<String>, Result<Outcome<'_>, Vec<Diagnostic>>> = HashMap::new();
     for e in &doc.expects {
         let key = e.variant.as_ref().map(|v| v.name.clone());
         let outcome = outcomes
@@ -91,7 +91,7 @@ pub fn check(doc: &Document, text: &str, stem: &str) -> FileResult {
 }
 
 /// The outcome an expectation reads; an unknown variant is refused at the expectation.
-fn evaluate(doc: &Document, text: &str, stem: &str, e: &Expect) -> Result<Outcome, Vec<Diagnostic>> {
+fn evaluate<'d>(doc: &'d Document, text: &str, stem: &str, e: &Expect) -> Result<Outcome<'d>, Vec<Diagnostic>> {
     if let Some(v) = &e.variant {
         if !doc.variants.iter().any(|known| known.name == v.name) {
             let names = doc.variants.iter().map(|v| v.name.as_str());
@@ -107,16 +107,21 @@ fn evaluate(doc: &Document, text: &str, stem: &str, e: &Expect) -> Result<Outcom
 }
 
 /// The base scenario's outcome, or a variant's (loaded from the text with its changes).
-fn outcome_of(doc: &Document, text: &str, stem: &str, variant: Option<&str>) -> Result<Outcome, Vec<Diagnostic>> {
-    let variant_doc;
-    let scenario = match variant {
-        None => &doc.scenario,
+fn outcome_of<'d>(
+    doc: &'d Document,
+    text: &str,
+    stem: &str,
+    variant: Option<&str>,
+) -> Result<Outcome<'d>, Vec<Diagnostic>> {
+    let evaluated = match variant {
+        None => engine::evaluate(&doc.scenario),
         Some(name) => {
-            variant_doc = scenario::load(text, stem, Some(name), &[])?;
-            &variant_doc.scenario
+            // A variant's document is loaded here: its outcome keeps copies of the names.
+            let variant_doc = scenario::load(text, stem, Some(name), &[])?;
+            engine::evaluate(&variant_doc.scenario).map(Outcome::into_owned)
         }
     };
-    engine::evaluate(scenario).map_err(|e| vec![Diagnostic::from(e)])
+    evaluated.map_err(|e| vec![Diagnostic::from(e)])
 }
 
 /// The figure an expectation refers to.

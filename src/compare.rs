@@ -20,7 +20,7 @@ pub struct Input<'a> {
     /// The file it came from, as given.
     pub file: String,
     pub doc: &'a Document,
-    pub outcome: &'a Outcome,
+    pub outcome: &'a Outcome<'a>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

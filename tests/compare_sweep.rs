@@ -65,9 +65,11 @@ fn load(text: &str, variant: Option<&str>, sets: &[&str]) -> Result<Document, St
     })
 }
 
-fn evaluate(text: &str, variant: Option<&str>, sets: &[&str]) -> Outcome {
+fn evaluate(text: &str, variant: Option<&str>, sets: &[&str]) -> Outcome<'static> {
     let doc = load(text, variant, sets).unwrap_or_else(|e| panic!("does not load: {e}"));
-    calc::engine::evaluate(&doc.scenario).unwrap_or_else(|e| panic!("does not evaluate: {}", e.message))
+    calc::engine::evaluate(&doc.scenario)
+        .unwrap_or_else(|e| panic!("does not evaluate: {}", e.message))
+        .into_owned()
 }
 
 fn holder(rows: &[HolderRow], name: &str) -> HolderRow {
@@ -628,11 +630,15 @@ fn the_fast_path_equals_reloading_with_set() {
             variant: None,
             overrides: &[],
         };
-        let mut eval = sweep::evaluator(source, &axes).unwrap();
+        let base = calc::scenario::load(text, "test", None, &[]).unwrap();
+        let mut eval = sweep::Evaluator::new(source, &axes, &base.scenario);
         let mut at = sweep::Odometer::new(&axes);
         let mut points = 0;
         loop {
-            let fast = eval.eval(&at.values).unwrap_or_else(|e| panic!("{vary}: {e:?}"));
+            let fast = eval
+                .eval(&at.values)
+                .unwrap_or_else(|e| panic!("{vary}: {e:?}"))
+                .into_owned();
             let slow = eval.reload(&at.values).unwrap();
             assert_eq!(fast, slow, "{vary} at {:?}", at.values);
             points += 1;

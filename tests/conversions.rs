@@ -20,13 +20,13 @@ use rust_decimal_macros::dec;
 
 // ------------------------------------------------------------------ helpers
 
-fn outcome(text: &str) -> Outcome {
+fn outcome(text: &str) -> Outcome<'static> {
     let doc = match calc::scenario::load(text, "conversions", None, &[]) {
         Ok(doc) => doc,
         Err(problems) => panic!("the scenario does not load: {problems:#?}"),
     };
     match calc::engine::evaluate(&doc.scenario) {
-        Ok(o) => o,
+        Ok(o) => o.into_owned(),
         Err(e) => panic!("the engine refused the scenario: {e:?}"),
     }
 }
@@ -55,7 +55,7 @@ fn line_of(text: &str, needle: &str) -> usize {
         .unwrap_or_else(|| panic!("no line contains {needle:?}"))
 }
 
-fn round<'a>(o: &'a Outcome, name: &str) -> &'a RoundOutcome {
+fn round<'a>(o: &'a Outcome, name: &str) -> &'a RoundOutcome<'a> {
     o.rounds
         .iter()
         .find(|r| &*r.name == name)
@@ -69,17 +69,17 @@ fn holder(r: &RoundOutcome, name: &str) -> HolderRow {
         .unwrap_or_else(|| panic!("no holder {name:?}"))
 }
 
-fn conversion(r: &RoundOutcome, investor: &str) -> ConversionRow {
+fn conversion<'r>(r: &'r RoundOutcome, investor: &str) -> ConversionRow<'r> {
     r.conversion_rows()
         .into_iter()
-        .find(|c| &*c.investor == investor)
+        .find(|c| c.investor == investor)
         .unwrap_or_else(|| panic!("no conversion for {investor:?}"))
 }
 
-fn tranche(r: &RoundOutcome, investor: &str) -> TrancheRow {
+fn tranche<'r>(r: &'r RoundOutcome, investor: &str) -> TrancheRow<'r> {
     r.tranche_rows()
         .into_iter()
-        .find(|t| &*t.investor == investor)
+        .find(|t| t.investor == investor)
         .unwrap_or_else(|| panic!("no tranche for {investor:?}"))
 }
 

@@ -842,7 +842,7 @@ fn case(percent: Option<bool>) -> impl Strategy<Value = Case> {
 /// What became of a file: refused by the loader or the engine, or computed.
 enum Run {
     Refused,
-    Computed(Box<Document>, Box<Outcome>),
+    Computed(Box<Document>, Box<Outcome<'static>>),
 }
 
 /// Loads and evaluates `text`. A refusal must carry a message: an empty one is a bug.
@@ -858,7 +858,7 @@ fn run(text: &str) -> Result<Run, TestCaseError> {
             return Ok(Run::Refused);
         }
     };
-    match calc::engine::evaluate(&doc.scenario) {
+    match calc::engine::evaluate(&doc.scenario).map(Outcome::into_owned) {
         Ok(outcome) => Ok(Run::Computed(Box::new(doc), Box::new(outcome))),
         Err(e) => {
             prop_assert!(!e.message.is_empty(), "an engine error without a message");
@@ -1371,9 +1371,9 @@ fn a_capped_safe_counts_the_rounded_conversions_of_its_round() {
     );
     let round = &outcome.rounds[0];
     let rows = round.conversion_rows();
-    let note = rows.iter().find(|c| &*c.investor == "Note").unwrap();
+    let note = rows.iter().find(|c| c.investor == "Note").unwrap();
     assert_eq!(note.shares, Some(Decimal::from(500_000)));
-    let safe = rows.iter().find(|c| &*c.investor == "Safe").unwrap();
+    let safe = rows.iter().find(|c| c.investor == "Safe").unwrap();
     assert_eq!(safe.shares, Some(Decimal::from(166_666)));
 }
 

@@ -24,7 +24,7 @@ use rust_decimal_macros::dec;
 // ------------------------------------------------------------------ helpers
 
 /// Loads and evaluates a scenario written inline.
-fn run(text: &str) -> Outcome {
+fn run(text: &str) -> Outcome<'static> {
     let doc = match calc::scenario::load(text, "waterfall", None, &[]) {
         Ok(doc) => doc,
         Err(problems) => panic!(
@@ -33,13 +33,13 @@ fn run(text: &str) -> Outcome {
         ),
     };
     match calc::engine::evaluate(&doc.scenario) {
-        Ok(outcome) => outcome,
+        Ok(outcome) => outcome.into_owned(),
         Err(e) => panic!("the scenario does not evaluate: {}", e.message),
     }
 }
 
 /// The exit at proceeds `value`.
-fn exit(outcome: &Outcome, value: Decimal) -> &ExitOutcome {
+fn exit<'o>(outcome: &'o Outcome, value: Decimal) -> &'o ExitOutcome {
     outcome
         .exits
         .iter()
@@ -86,7 +86,7 @@ fn breakpoints<'o>(outcome: &'o Outcome, class: &str) -> Vec<(Decimal, &'o str)>
         .collect()
 }
 
-fn round<'o>(outcome: &'o Outcome, name: &str) -> &'o RoundOutcome {
+fn round<'o>(outcome: &'o Outcome, name: &str) -> &'o RoundOutcome<'o> {
     outcome
         .rounds
         .iter()

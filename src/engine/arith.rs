@@ -36,6 +36,21 @@ impl<'a> Arith<'a> {
         self.general_add(a, b)
     }
 
+    /// `*total = total + v`, written in place: the sum goes straight to its field rather
+    /// than through a returned `Result` that is copied out whole just after being written
+    /// in parts (a read that must wait for those writes).
+    #[inline(always)]
+    pub fn add_to(&self, total: &mut Decimal, v: Decimal) -> Result<(), EngineError> {
+        if let (Some(x), Some(y)) = (small_whole(*total), small_whole(v)) {
+            if let Some(sum) = x.checked_add(y) {
+                *total = Decimal::from(sum);
+                return Ok(());
+            }
+        }
+        *total = self.general_add(*total, v)?;
+        Ok(())
+    }
+
     #[inline(never)]
     fn general_add(&self, a: Decimal, b: Decimal) -> Result<Decimal, EngineError> {
         a.checked_add(b).ok_or_else(|| self.overflow())
@@ -78,9 +93,23 @@ impl<'a> Arith<'a> {
             .with_hint("check that the table and the round are not empty or zero")
     }
 
+    /// The sum, left to right as `add` would make it. While the terms are small whole
+    /// numbers it is kept in a 64-bit register: a decimal accumulator is written and read
+    /// back whole on every term, and that read waits for the write.
     #[inline]
     pub fn sum(&self, values: impl IntoIterator<Item = Decimal>) -> Result<Decimal, EngineError> {
-        values.into_iter().try_fold(Decimal::ZERO, |acc, v| self.add(acc, v))
+        let mut values = values.into_iter();
+        let mut whole: u64 = 0;
+        for v in values.by_ref() {
+            match small_whole(v).and_then(|x| whole.checked_add(x)) {
+                Some(sum) => whole = sum,
+                None => {
+                    let acc = self.general_add(Decimal::from(whole), v)?;
+                    return values.try_fold(acc, |acc, v| self.add(acc, v));
+                }
+            }
+        }
+        Ok(Decimal::from(whole))
     }
 }
 

@@ -43,8 +43,8 @@ fn name_key(name: &str) -> u64 {
     first ^ last.rotate_left(29) ^ (n as u64).rotate_right(8)
 }
 
-/// `a == b` for names whose keys are equal: the same shared text (names are `Arc<str>`
-/// clones of the scenario's) needs no comparison.
+/// `a == b` for names whose keys are equal: the same text (names are borrowed from the
+/// scenario, so usually the very same bytes) needs no comparison.
 #[inline]
 fn same_name(a: &str, b: &str) -> bool {
     std::ptr::eq(a, b) || a == b
@@ -86,42 +86,48 @@ impl NameIndex {
     }
 }
 
-/// A class's name: written in the file (or a round's class), or the shadow series that
-/// safes and notes converting into a round's class form. The latter is spelled out only
-/// when shown, so a round pays for no text.
+/// A class's name, borrowed from the scenario: written in the file (or a round's class),
+/// the shadow series that safes and notes converting into a round's class form, or an
+/// unconverted safe's claim at an exit. The last two are spelled out only when shown, so
+/// an evaluation pays for no text (and, borrowing, for no reference counts).
 #[derive(Clone, Debug, PartialEq)]
-pub enum ClassName {
-    Given(Arc<str>),
+pub enum ClassName<'s> {
+    Given(&'s str),
     /// "Series A (conversion)", or "Series A (conversion at 0.5)" when the round's
     /// conversions had several prices.
     Conversion {
-        of: Arc<str>,
+        of: &'s str,
         at: Option<Decimal>,
+    },
+    /// "Safe of YC (not converted)": a safe still outstanding at an exit.
+    Unconverted {
+        investor: &'s str,
     },
 }
 
-impl ClassName {
-    fn given(&self) -> Option<&str> {
-        match self {
+impl<'s> ClassName<'s> {
+    fn given(&self) -> Option<&'s str> {
+        match *self {
             ClassName::Given(name) => Some(name),
-            ClassName::Conversion { .. } => None,
+            ClassName::Conversion { .. } | ClassName::Unconverted { .. } => None,
         }
     }
 }
 
-impl fmt::Display for ClassName {
+impl fmt::Display for ClassName<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ClassName::Given(name) => f.write_str(name),
             ClassName::Conversion { of, at: None } => write!(f, "{of} (conversion)"),
             ClassName::Conversion { of, at: Some(price) } => write!(f, "{of} (conversion at {})", price.normalize()),
+            ClassName::Unconverted { investor } => write!(f, "Safe of {investor} (not converted)"),
         }
     }
 }
 
 #[derive(Clone, Debug)]
-pub struct ClassState {
-    pub name: ClassName,
+pub struct ClassState<'s> {
+    pub name: ClassName<'s>,
     /// `name_key` of a given name (unused for conversion classes).
     key: u64,
     /// Preferred classes carry a liquidation preference; common-like ones do not.
@@ -145,8 +151,8 @@ pub struct Holding {
 }
 
 #[derive(Clone, Debug)]
-pub struct Position {
-    pub name: Arc<str>,
+pub struct Position<'s> {
+    pub name: &'s str,
     /// `name_key(name)`, for the linear search.
     key: u64,
     pub kind: HolderKind,
@@ -206,15 +212,15 @@ impl DerefMut for Holdings {
 }
 
 #[derive(Clone, Debug, Default)]
-pub struct CapTable {
-    pub positions: Vec<Position>,
-    pub classes: Vec<ClassState>,
+pub struct CapTable<'s> {
+    pub positions: Vec<Position<'s>>,
+    pub classes: Vec<ClassState<'s>>,
     index: NameIndex,
     class_index: NameIndex,
 }
 
-impl CapTable {
-    pub fn from_scenario(scenario: &Scenario) -> Result<Self, EngineError> {
+impl<'s> CapTable<'s> {
+    pub fn from_scenario(scenario: &'s Scenario) -> Result<Self, EngineError> {
         // Room for every name the rounds can add, so that the table grows once; and for
         // the file's classes, two for the holders' defaults, each round's class, and a
         // conversion class per converting instrument at most.
@@ -251,7 +257,7 @@ impl CapTable {
         }
     }
 
-    fn add_holder(&mut self, h: &Holder) -> Result<(), EngineError> {
+    fn add_holder(&mut self, h: &'s Holder) -> Result<(), EngineError> {
         let arith = Arith::at(&h.span);
         let preferred = h.kind == HolderKind::Preferred;
         let class = self.class_of(&h.class, preferred, ClassTerms::default());
@@ -270,27 +276,36 @@ impl CapTable {
     }
 
     /// The index of class `name`, creating it with `terms` if it is new.
-    pub fn class_of(&mut self, name: &Arc<str>, preferred: bool, terms: ClassTerms) -> usize {
+    pub fn class_of(&mut self, name: &'s str, preferred: bool, terms: ClassTerms) -> usize {
         if let Some(i) = self.find_class(name) {
             return i;
         }
         let index = self.classes.len();
         self.class_index
             .insert(name, index, self.classes.iter().map(|c| (c.key, c.name.given())));
-        self.new_class(ClassName::Given(Arc::clone(name)), preferred, terms)
+        self.new_class(ClassName::Given(name), preferred, terms)
     }
 
     /// The shadow series of conversions into class `of` at `at` (see `ClassName`),
     /// created preferred with `terms` if it is new.
-    pub fn conversion_class_of(&mut self, of: &Arc<str>, at: Option<Decimal>, terms: ClassTerms) -> usize {
-        let found = self.classes.iter().position(|c| match &c.name {
-            ClassName::Conversion { of: o, at: a } => a == &at && **o == **of,
-            ClassName::Given(_) => false,
+    pub fn conversion_class_of(&mut self, of: &'s str, at: Option<Decimal>, terms: ClassTerms) -> usize {
+        let found = self.classes.iter().position(|c| match c.name {
+            ClassName::Conversion { of: o, at: a } => a == at && same_name(o, of),
+            _ => false,
         });
-        found.unwrap_or_else(|| self.new_class(ClassName::Conversion { of: Arc::clone(of), at }, true, terms))
+        found.unwrap_or_else(|| self.new_class(ClassName::Conversion { of, at }, true, terms))
     }
 
-    fn new_class(&mut self, name: ClassName, preferred: bool, terms: ClassTerms) -> usize {
+    /// The class of `investor`'s safes outstanding at an exit, created preferred if new.
+    pub fn unconverted_class_of(&mut self, investor: &'s str) -> usize {
+        let found = self.classes.iter().position(|c| match c.name {
+            ClassName::Unconverted { investor: i } => same_name(i, investor),
+            _ => false,
+        });
+        found.unwrap_or_else(|| self.new_class(ClassName::Unconverted { investor }, true, ClassTerms::default()))
+    }
+
+    fn new_class(&mut self, name: ClassName<'s>, preferred: bool, terms: ClassTerms) -> usize {
         self.classes.push(ClassState {
             key: name.given().map_or(0, name_key),
             name,
@@ -305,16 +320,16 @@ impl CapTable {
     }
 
     /// The index of `name`'s position, creating an empty one of `kind` if it is new.
-    pub fn position_of(&mut self, name: &Arc<str>, kind: HolderKind) -> usize {
+    pub fn position_of(&mut self, name: &'s str, kind: HolderKind) -> usize {
         if let Some(i) = self.find(name) {
             return i;
         }
         let index = self.positions.len();
         self.index
-            .insert(name, index, self.positions.iter().map(|p| (p.key, Some(&*p.name))));
+            .insert(name, index, self.positions.iter().map(|p| (p.key, Some(p.name))));
         self.positions.push(Position {
             key: name_key(name),
-            name: Arc::clone(name),
+            name,
             kind,
             amount: Decimal::ZERO,
             holdings: Holdings::Empty,
@@ -326,13 +341,13 @@ impl CapTable {
     /// Issues `shares` of `class` to position `i` (at a ratio of one to one).
     pub fn add(&mut self, i: usize, class: usize, shares: Decimal, arith: Arith) -> Result<(), EngineError> {
         let c = &mut self.classes[class];
-        c.issued = arith.add(c.issued, shares)?;
+        arith.add_to(&mut c.issued, shares)?;
         let p = &mut self.positions[i];
-        p.amount = arith.add(p.amount, shares)?;
+        arith.add_to(&mut p.amount, shares)?;
         match p.holdings.iter_mut().find(|h| h.class == class) {
             Some(h) => {
-                h.issued = arith.add(h.issued, shares)?;
-                h.shares = arith.add(h.shares, shares)?;
+                arith.add_to(&mut h.issued, shares)?;
+                arith.add_to(&mut h.shares, shares)?;
             }
             None => p.holdings.push(Holding {
                 class,
@@ -370,7 +385,7 @@ impl CapTable {
     }
 
     pub fn find(&self, name: &str) -> Option<usize> {
-        self.index.get(name, &self.positions, |p| (p.key, Some(&*p.name)))
+        self.index.get(name, &self.positions, |p| (p.key, Some(p.name)))
     }
 
     /// The first unallocated pool, if the table has one.

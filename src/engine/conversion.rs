@@ -7,7 +7,6 @@ use super::error::EngineError;
 use super::interest;
 use super::model::{CapBasis, Round, SafeKind, Scenario, Span};
 use rust_decimal::Decimal;
-use std::sync::Arc;
 
 /// What a cap is divided by to give the cap price.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,7 +25,7 @@ pub enum CapBase {
 #[derive(Clone, Debug)]
 pub struct Convertible<'s> {
     pub instrument: &'static str,
-    pub investor: &'s Arc<str>,
+    pub investor: &'s str,
     /// The amount converted: a safe's purchase amount, a note's principal plus interest.
     pub amount: Decimal,
     /// Principal only (the dollars-invested method adds it to the pre-money).

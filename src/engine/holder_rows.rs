@@ -9,7 +9,7 @@ use super::outcome::{ConversionRow, HolderInfo, HolderRow, Outcome, RoundOutcome
 use super::ownership;
 use rust_decimal::Decimal;
 
-impl Outcome {
+impl<'s> Outcome<'s> {
     /// The cap table as written, before any round.
     pub fn initial_holders(&self) -> Vec<HolderRow> {
         rows(self.mode, &self.holders, &self.initial, &self.initial, None)
@@ -34,10 +34,10 @@ impl Outcome {
     }
 }
 
-impl RoundOutcome {
+impl<'s> RoundOutcome<'s> {
     /// One row per converting safe or note: its ownership after the round and the
     /// valuation its conversion implied.
-    pub fn conversion_rows(&self) -> Vec<ConversionRow> {
+    pub fn conversion_rows(&self) -> Vec<ConversionRow<'_>> {
         let shares = self.mode == Mode::Shares;
         let total = self.total_amount();
         self.conversions
@@ -59,7 +59,7 @@ impl RoundOutcome {
     }
 
     /// One row per tranche: the ownership it bought and the valuation it paid.
-    pub fn tranche_rows(&self) -> Vec<TrancheRow> {
+    pub fn tranche_rows(&self) -> Vec<TrancheRow<'_>> {
         let shares = self.mode == Mode::Shares;
         let total = self.total_amount();
         self.tranches
@@ -87,10 +87,8 @@ impl RoundOutcome {
             .unwrap_or(Decimal::ZERO)
     }
 
-    fn holder_name(&self, index: usize) -> std::sync::Arc<str> {
-        self.holder_info
-            .get(index)
-            .map_or_else(|| std::sync::Arc::from(""), |h| std::sync::Arc::clone(&h.name))
+    fn holder_name(&self, index: usize) -> &str {
+        self.holder_info.get(index).map_or("", |h| &h.name)
     }
 
     /// Every holder after this round, with ownership before and after it.

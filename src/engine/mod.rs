@@ -27,6 +27,7 @@ pub use error::EngineError;
 pub use model::*;
 pub use outcome::*;
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// The most holder-rounds (holders × rounds) one evaluation keeps: 16 bytes each in the
@@ -35,20 +36,20 @@ use std::sync::Arc;
 pub const MAX_HOLDER_ROUNDS: u64 = 4_000_000;
 
 /// Computes every round in order and the final table.
-pub fn evaluate(scenario: &Scenario) -> Result<Outcome, EngineError> {
+pub fn evaluate(scenario: &Scenario) -> Result<Outcome<'_>, EngineError> {
     run(scenario, prepare(scenario)?)
 }
 
 /// A scenario's initial cap table, built once for many evaluations of scenarios that
 /// differ from it only in their rounds (`calc sweep` varies round figures: the holders,
 /// classes, safes and notes stay as prepared).
-pub struct Prepared {
-    table: CapTable,
+pub struct Prepared<'s> {
+    table: CapTable<'s>,
     initial: Arc<[Decimal]>,
     total: Decimal,
 }
 
-pub fn prepare(scenario: &Scenario) -> Result<Prepared, EngineError> {
+pub fn prepare(scenario: &Scenario) -> Result<Prepared<'_>, EngineError> {
     check_size(scenario)?;
     let table = CapTable::from_scenario(scenario)?;
     let initial = table.amounts();
@@ -58,7 +59,7 @@ pub fn prepare(scenario: &Scenario) -> Result<Prepared, EngineError> {
 
 /// `evaluate(scenario)` from a table prepared for a scenario with the same holders,
 /// classes, safes and notes: the same outcome without rebuilding the table.
-pub fn evaluate_prepared(scenario: &Scenario, prepared: &Prepared) -> Result<Outcome, EngineError> {
+pub fn evaluate_prepared<'s>(scenario: &'s Scenario, prepared: &Prepared<'s>) -> Result<Outcome<'s>, EngineError> {
     check_size(scenario)?;
     let fresh = Prepared {
         table: prepared.table.fork(scenario),
@@ -68,7 +69,7 @@ pub fn evaluate_prepared(scenario: &Scenario, prepared: &Prepared) -> Result<Out
     run(scenario, fresh)
 }
 
-fn run(scenario: &Scenario, prepared: Prepared) -> Result<Outcome, EngineError> {
+fn run<'s>(scenario: &'s Scenario, prepared: Prepared<'s>) -> Result<Outcome<'s>, EngineError> {
     let Prepared {
         mut table,
         initial,
@@ -121,11 +122,11 @@ fn run(scenario: &Scenario, prepared: Prepared) -> Result<Outcome, EngineError> 
         }
         None => (Vec::new(), Vec::new()),
     };
-    let holders: Arc<[HolderInfo]> = table
+    let holders: Arc<[HolderInfo<'s>]> = table
         .positions
         .into_iter()
         .map(|p| HolderInfo {
-            name: p.name,
+            name: Cow::Borrowed(p.name),
             kind: p.kind,
         })
         .collect();
@@ -133,7 +134,7 @@ fn run(scenario: &Scenario, prepared: Prepared) -> Result<Outcome, EngineError> 
     for (round, done) in scenario.rounds.iter().zip(pending) {
         let figures = done.figures;
         rounds.push(RoundOutcome {
-            name: Arc::clone(&round.name),
+            name: Cow::Borrowed(&round.name),
             pre_money: figures.pre_money,
             post_money: figures.post_money,
             amount: figures.amount,
@@ -145,7 +146,7 @@ fn run(scenario: &Scenario, prepared: Prepared) -> Result<Outcome, EngineError> 
             tranches: figures.tranches,
             mode: scenario.mode,
             // The table before this round: the previous round's after, or the initial one.
-            amounts_before: Arc::clone(rounds.last().map_or(&initial, |r: &RoundOutcome| &r.amounts)),
+            amounts_before: Arc::clone(rounds.last().map_or(&initial, |r: &RoundOutcome<'s>| &r.amounts)),
             amounts: done.amounts,
             holder_info: Arc::clone(&holders),
             total_before: shares.then_some(done.total_before),

@@ -1,21 +1,25 @@
 //! What the engine computes: one value that every renderer reads.
 //!
 //! Share fields are `None` in percent mode; a field that does not apply is `None`.
+//!
+//! Names are borrowed from the scenario (`'s`): an evaluation copies no text and counts no
+//! references. `into_owned` gives an outcome that outlives its scenario.
 
 use super::model::{HolderKind, Mode};
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// Holder rows are derived on demand: see `initial_holders`, `round_holders` and
 /// `final_holders` in holder_rows.rs.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Outcome {
+pub struct Outcome<'s> {
     pub mode: Mode,
     /// Every holder, in order of first appearance (the final table's order).
-    pub holders: Arc<[HolderInfo]>,
+    pub holders: Arc<[HolderInfo<'s>]>,
     /// As-converted amounts before the first round (the first holders, in order).
     pub initial: Arc<[Decimal]>,
-    pub rounds: Vec<RoundOutcome>,
+    pub rounds: Vec<RoundOutcome<'s>>,
     /// One waterfall per `[exit]` value.
     pub exits: Vec<ExitOutcome>,
     /// Exit values where a class's payout changes regime.
@@ -84,14 +88,14 @@ pub struct Breakpoint {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct HolderInfo {
-    pub name: Arc<str>,
+pub struct HolderInfo<'s> {
+    pub name: Cow<'s, str>,
     pub kind: HolderKind,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct RoundOutcome {
-    pub name: Arc<str>,
+pub struct RoundOutcome<'s> {
+    pub name: Cow<'s, str>,
     pub pre_money: Decimal,
     pub post_money: Decimal,
     pub amount: Decimal,
@@ -111,10 +115,54 @@ pub struct RoundOutcome {
     pub amounts_before: Arc<[Decimal]>,
     pub amounts: Arc<[Decimal]>,
     /// The names and kinds behind the amounts (shared by every round).
-    pub holder_info: Arc<[HolderInfo]>,
+    pub holder_info: Arc<[HolderInfo<'s>]>,
     /// Fully diluted shares before and after (share mode).
     pub total_before: Option<Decimal>,
     pub total_after: Option<Decimal>,
+}
+
+impl Outcome<'_> {
+    /// The same outcome with its names copied: it no longer borrows the scenario.
+    pub fn into_owned(self) -> Outcome<'static> {
+        let holders: Arc<[HolderInfo<'static>]> = self
+            .holders
+            .iter()
+            .map(|h| HolderInfo {
+                name: Cow::Owned(h.name.clone().into_owned()),
+                kind: h.kind,
+            })
+            .collect();
+        let rounds = self
+            .rounds
+            .into_iter()
+            .map(|r| RoundOutcome {
+                name: Cow::Owned(r.name.into_owned()),
+                holder_info: Arc::clone(&holders),
+                pre_money: r.pre_money,
+                post_money: r.post_money,
+                amount: r.amount,
+                price: r.price,
+                pool_increase: r.pool_increase,
+                new_shares: r.new_shares,
+                conversions: r.conversions,
+                tranches: r.tranches,
+                adjustments: r.adjustments,
+                mode: r.mode,
+                amounts_before: r.amounts_before,
+                amounts: r.amounts,
+                total_before: r.total_before,
+                total_after: r.total_after,
+            })
+            .collect();
+        Outcome {
+            mode: self.mode,
+            holders,
+            initial: self.initial,
+            rounds,
+            exits: self.exits,
+            breakpoints: self.breakpoints,
+        }
+    }
 }
 
 /// A tranche's purchase as computed: the row adds ownership and the implied valuation.
@@ -144,8 +192,8 @@ pub struct Conversion {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct TrancheRow {
-    pub investor: Arc<str>,
+pub struct TrancheRow<'s> {
+    pub investor: &'s str,
     pub label: Option<String>,
     pub amount: Decimal,
     pub shares: Option<Decimal>,
@@ -168,10 +216,10 @@ pub struct Adjustment {
 
 /// A safe or note converting in a round.
 #[derive(Clone, Debug, PartialEq)]
-pub struct ConversionRow {
+pub struct ConversionRow<'s> {
     /// "safe" or "note".
     pub instrument: &'static str,
-    pub investor: Arc<str>,
+    pub investor: &'s str,
     /// The amount converted: a note's principal plus accrued interest.
     pub amount: Decimal,
     pub price: Option<Decimal>,

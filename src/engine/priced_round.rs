@@ -16,7 +16,6 @@ use super::ratio::Ratio;
 use super::solver::{self, Inputs, PoolRule, Pricing, Solution, Term};
 use super::tranches::{self, Purchase};
 use rust_decimal::Decimal;
-use std::sync::Arc;
 
 /// The round-level figures; holder rows are built by the caller from the updated table.
 pub struct RoundFigures {
@@ -65,11 +64,11 @@ pub fn money_valuation(round: &Round, total: Decimal) -> Result<Option<(Decimal,
     }
 }
 
-pub fn apply(
-    table: &mut CapTable,
-    round: &Round,
+pub fn apply<'s>(
+    table: &mut CapTable<'s>,
+    round: &'s Round,
     rounding: &Rounding,
-    convertibles: &[Convertible],
+    convertibles: &[Convertible<'s>],
     protect: bool,
 ) -> Result<RoundFigures, EngineError> {
     let arith = Arith::at(&round.span);
@@ -221,12 +220,12 @@ pub fn apply(
     if !pool_increase.is_zero() {
         let i = match table.pool() {
             Some(i) => i,
-            None => table.position_of(&Arc::from("Option pool"), HolderKind::Pool),
+            None => table.position_of("Option pool", HolderKind::Pool),
         };
         let class = match (table.positions[i].holdings.first(), table.find_class("Common")) {
             (Some(h), _) => h.class,
             (None, Some(common)) => common,
-            (None, None) => table.class_of(&Arc::from("Common"), false, Default::default()),
+            (None, None) => table.class_of("Common", false, Default::default()),
         };
         table.add(i, class, pool_increase, arith)?;
     }
@@ -378,10 +377,10 @@ fn cash_shares(
 }
 
 /// Issues each purchase's shares of the round's class (a new investor holds preferred).
-fn buy(
-    table: &mut CapTable,
+fn buy<'s>(
+    table: &mut CapTable<'s>,
     class: usize,
-    purchases: &[Purchase],
+    purchases: &[Purchase<'s>],
     bought: &mut [Bought],
     arith: Arith,
 ) -> Result<(), EngineError> {
@@ -400,6 +399,7 @@ mod tests {
     use super::*;
     use crate::engine::conversion::CapBase;
     use crate::engine::model::{PriceRounding, ShareRounding, Span};
+    use std::sync::Arc;
 
     /// A small deterministic generator (no dependency, the same cases every run).
     struct Lcg(u64);

@@ -27,7 +27,7 @@
 use super::arith::Arith;
 use super::cap_table::CapTable;
 use super::error::EngineError;
-use super::model::{ClassTerms, HolderKind, Safe, SafeKind, Span};
+use super::model::{HolderKind, Safe, SafeKind, Span};
 use super::outcome::{Breakpoint, ClaimPaid, ClassPayout, Distribution, ExitOutcome, Payout};
 use rust_decimal::Decimal;
 use std::borrow::Cow;
@@ -96,8 +96,8 @@ impl Claim {
 }
 
 /// The waterfall of one cap table, prepared once and evaluated at many exit values.
-pub struct Waterfall<'t> {
-    table: Cow<'t, CapTable>,
+pub struct Waterfall<'t, 's> {
+    table: Cow<'t, CapTable<'s>>,
     claims: Vec<Claim>,
     /// Sorted regime thresholds in q with X at each.
     knots: Vec<(Decimal, Decimal)>,
@@ -109,7 +109,7 @@ pub struct Waterfall<'t> {
     span: Span,
 }
 
-impl<'t> Waterfall<'t> {
+impl<'t, 's> Waterfall<'t, 's> {
     /// The preferred claims' seniority levels, most senior first.
     fn seniority_levels(&self) -> Vec<i64> {
         let mut levels: Vec<i64> = self
@@ -125,7 +125,12 @@ impl<'t> Waterfall<'t> {
 
     /// `largest` is the largest exit value this waterfall will be asked for: payouts at
     /// every value are kept to the same number of decimals, so they compare exactly.
-    pub fn new(table: &'t CapTable, unconverted: &[&Safe], largest: Decimal, span: &Span) -> Result<Self, EngineError> {
+    pub fn new(
+        table: &'t CapTable<'s>,
+        unconverted: &[&'s Safe],
+        largest: Decimal,
+        span: &Span,
+    ) -> Result<Self, EngineError> {
         let a = Arith::at(span);
         let table = if unconverted.is_empty() {
             Cow::Borrowed(table)
@@ -403,7 +408,7 @@ impl<'t> Waterfall<'t> {
 }
 
 /// The table with each unconverted safe added as a 1x non-participating class.
-fn with_safes(table: &CapTable, safes: &[&Safe], a: Arith) -> Result<CapTable, EngineError> {
+fn with_safes<'s>(table: &CapTable<'s>, safes: &[&'s Safe], a: Arith) -> Result<CapTable<'s>, EngineError> {
     let mut out = table.clone();
     let outside_pool = a.sum(
         table
@@ -437,11 +442,7 @@ fn with_safes(table: &CapTable, safes: &[&Safe], a: Arith) -> Result<CapTable, E
             (None, Some(cap), SafeKind::PreMoney) => a.div(a.mul(s.amount, outside_pool)?, cap)?,
             (None, None, _) => Decimal::ZERO,
         };
-        let class = out.class_of(
-            &Arc::from(format!("Safe of {} (not converted)", s.investor)),
-            true,
-            ClassTerms::default(),
-        );
+        let class = out.unconverted_class_of(&s.investor);
         out.classes[class].invested = a.add(out.classes[class].invested, s.amount)?;
         let i = out.position_of(&s.investor, HolderKind::Preferred);
         // A safe with no cap only cashes out: it holds its preference and no shares.

@@ -222,7 +222,7 @@ fn round(j: &mut Json, r: &RoundOutcome) -> io::Result<()> {
 fn conversion(j: &mut Json, c: &ConversionRow) -> io::Result<()> {
     j.open(b"{")?;
     j.field_str("instrument", c.instrument)?;
-    j.field_str("investor", &c.investor)?;
+    j.field_str("investor", c.investor)?;
     j.field_num("amount", c.amount)?;
     j.field_opt_num("price", c.price)?;
     j.field_opt_num("shares", c.shares)?;
@@ -234,7 +234,7 @@ fn conversion(j: &mut Json, c: &ConversionRow) -> io::Result<()> {
 
 fn tranche(j: &mut Json, t: &TrancheRow) -> io::Result<()> {
     j.open(b"{")?;
-    j.field_str("investor", &t.investor)?;
+    j.field_str("investor", t.investor)?;
     j.field_num("amount", t.amount)?;
     j.field_opt_num("shares", t.shares)?;
     j.field_num("ownership", t.ownership)?;

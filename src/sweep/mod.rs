@@ -111,25 +111,24 @@ impl Odometer {
 pub struct Evaluator<'a> {
     source: Source<'a>,
     axes: &'a [Axis],
+    /// The base scenario's copy whose round figures each point sets.
     scenario: Scenario,
     targets: Vec<Option<Target>>,
-    /// The initial table, built once: targets set round figures only (`target::apply`).
-    prepared: Option<engine::Prepared>,
+    /// The base scenario's initial table, built once (its names borrowed from the base):
+    /// targets set round figures only (`target::apply`).
+    prepared: Option<engine::Prepared<'a>>,
     /// Points that took the slow path.
     pub slow: u64,
 }
 
 impl<'a> Evaluator<'a> {
-    pub fn new(source: Source<'a>, axes: &'a [Axis], scenario: Scenario) -> Self {
-        let targets = axes
-            .iter()
-            .map(|a| target::resolve(&scenario, &a.steps, a.kind))
-            .collect();
-        let prepared = engine::prepare(&scenario).ok();
+    pub fn new(source: Source<'a>, axes: &'a [Axis], base: &'a Scenario) -> Self {
+        let targets = axes.iter().map(|a| target::resolve(base, &a.steps, a.kind)).collect();
+        let prepared = engine::prepare(base).ok();
         Evaluator {
             source,
             axes,
-            scenario,
+            scenario: base.clone(),
             targets,
             prepared,
             slow: 0,
@@ -137,7 +136,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The outcome at `values` (one per axis).
-    pub fn eval(&mut self, values: &[Decimal]) -> Result<Outcome, Vec<Diagnostic>> {
+    pub fn eval(&mut self, values: &[Decimal]) -> Result<Outcome<'_>, Vec<Diagnostic>> {
         let mut fast = true;
         for (target, &v) in self.targets.iter().zip(values) {
             match target {
@@ -163,14 +162,16 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The point as `calc FILE --set PATH=VALUE ...` computes it.
-    pub fn reload(&self, values: &[Decimal]) -> Result<Outcome, Vec<Diagnostic>> {
+    pub fn reload(&self, values: &[Decimal]) -> Result<Outcome<'static>, Vec<Diagnostic>> {
         let mut overrides = self.source.overrides.to_vec();
         overrides.extend(self.axes.iter().zip(values).map(|(a, &v)| Override {
             path: a.path.clone(),
             value: a.toml(v),
         }));
         let doc = scenario::load(self.source.text, self.source.stem, self.source.variant, &overrides)?;
-        engine::evaluate(&doc.scenario).map_err(|e| vec![Diagnostic::from(e)])
+        engine::evaluate(&doc.scenario)
+            .map(Outcome::into_owned)
+            .map_err(|e| vec![Diagnostic::from(e)])
     }
 }
 
@@ -311,7 +312,7 @@ pub fn run(
         })?;
     let symbol = fmt::currency_symbol(&doc.currency);
     let figure = metric.map(Figure::parse).transpose().map_err(SweepError::Usage)?;
-    let mut eval = Evaluator::new(source, axes, doc.scenario.clone());
+    let mut eval = Evaluator::new(source, axes, &doc.scenario);
 
     let at = |values: &[Decimal], diagnostics| SweepError::Input {
         point: Some(point_label(axes, values, &symbol)),
@@ -319,8 +320,9 @@ pub fn run(
     };
     let first: Vec<Decimal> = axes.iter().map(|a| a.value(0)).collect();
     let last: Vec<Decimal> = axes.iter().map(|a| a.value(a.count - 1)).collect();
-    let first_outcome = eval.eval(&first).map_err(|d| at(&first, d))?;
-    let last_outcome = eval.eval(&last).map_err(|d| at(&last, d))?;
+    // Both kept at once: copies that no longer borrow the evaluator.
+    let first_outcome = eval.eval(&first).map_err(|d| at(&first, d))?.into_owned();
+    let last_outcome = eval.eval(&last).map_err(|d| at(&last, d))?.into_owned();
     let holders = holder_names(&doc, &[&first_outcome, &last_outcome]);
     if let Some(f) = &figure {
         check_figure(f, &holders, &doc)?;
@@ -408,8 +410,7 @@ pub fn run(
             }
         }
     } else {
-        let base = eval.scenario.clone();
-        parallel(source, axes, &base, &emit, total, threads, out).map_err(|e| match e {
+        parallel(source, axes, &doc.scenario, &emit, total, threads, out).map_err(|e| match e {
             Failure::Point(values, d) => at(&values, d),
             Failure::Io(e) => SweepError::Io(e),
         })?;
@@ -496,12 +497,7 @@ fn parallel(
             receivers.push(rx);
             let stop = &stop;
             scope.spawn(move || {
-                // A scenario of the thread's own, names included: a clone would share each
-                // name's reference count with the other threads, and every evaluation
-                // touches those counts (cache lines bouncing between cores).
-                let own = scenario::load(source.text, source.stem, source.variant, source.overrides)
-                    .map_or_else(|_| base.clone(), |doc| doc.scenario);
-                let mut eval = Evaluator::new(source, axes, own);
+                let mut eval = Evaluator::new(source, axes, base);
                 let mut row = Vec::new();
                 let mut chunk = t as u64;
                 while chunk < chunks && !stop.load(Ordering::Relaxed) {
@@ -581,14 +577,4 @@ fn check_figure(f: &Figure, holders: &[String], doc: &Document) -> Result<(), Sw
         ))),
         _ => Ok(()),
     }
-}
-
-/// Loads the base scenario of a sweep and an evaluator for its points (for tests).
-pub fn evaluator<'a>(source: Source<'a>, axes: &'a [Axis]) -> Result<Evaluator<'a>, SweepError> {
-    let doc =
-        scenario::load(source.text, source.stem, source.variant, source.overrides).map_err(|d| SweepError::Input {
-            point: None,
-            diagnostics: d,
-        })?;
-    Ok(Evaluator::new(source, axes, doc.scenario))
 }

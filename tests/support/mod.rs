@@ -111,7 +111,7 @@ pub fn toml_files(dir: &str) -> Vec<PathBuf> {
 }
 
 /// Loads a scenario given as text and evaluates it with the library.
-pub fn evaluate(text: &str) -> (calc::scenario::Document, calc::engine::Outcome) {
+pub fn evaluate(text: &str) -> (calc::scenario::Document, calc::engine::Outcome<'static>) {
     let doc = match calc::scenario::load(text, "test", None, &[]) {
         Ok(doc) => doc,
         Err(problems) => panic!(
@@ -119,7 +119,8 @@ pub fn evaluate(text: &str) -> (calc::scenario::Document, calc::engine::Outcome)
             calc::diagnostic::render("test.toml", text, &problems)
         ),
     };
-    let outcome = match calc::engine::evaluate(&doc.scenario) {
+    // Owned names: the outcome is returned beside the document it was computed from.
+    let outcome = match calc::engine::evaluate(&doc.scenario).map(calc::engine::Outcome::into_owned) {
         Ok(o) => o,
         Err(e) => panic!("the scenario does not evaluate: {}", e.message),
     };
