@@ -263,7 +263,7 @@ impl<'s> CapTable<'s> {
         let class = self.class_of(&h.class, preferred, ClassTerms::default());
         if let Some(price) = self.classes[class].original_price {
             let invested = arith.mul(h.amount, price)?;
-            self.classes[class].invested = arith.add(self.classes[class].invested, invested)?;
+            arith.add_to(&mut self.classes[class].invested, invested)?;
         }
         let i = self.position_of(&h.name, h.kind);
         self.positions[i].strike = h.strike;
@@ -377,8 +377,8 @@ impl<'s> CapTable<'s> {
                 let converted = converted.max(h.shares);
                 let delta = arith.sub(converted, h.shares)?;
                 h.shares = converted;
-                p.amount = arith.add(p.amount, delta)?;
-                extra = arith.add(extra, delta)?;
+                arith.add_to(&mut p.amount, delta)?;
+                arith.add_to(&mut extra, delta)?;
             }
         }
         Ok(extra)

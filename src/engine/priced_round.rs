@@ -151,7 +151,7 @@ pub fn apply<'s>(
         }
         c.holder = table.position_of(conv.investor, HolderKind::Preferred);
         table.add(c.holder, class, c.shares, arith)?;
-        table.classes[class].invested = arith.add(table.classes[class].invested, c.amount)?;
+        arith.add_to(&mut table.classes[class].invested, c.amount)?;
     }
 
     // New money: pro rata rights are measured against F + S, after conversion.
@@ -234,7 +234,7 @@ pub fn apply<'s>(
         table.classes[class].original_price = Some(price);
         table.classes[class].conversion_price = Some(price);
     }
-    table.classes[class].invested = arith.add(table.classes[class].invested, total)?;
+    arith.add_to(&mut table.classes[class].invested, total)?;
     buy(table, class, &purchases, &mut bought, arith)?;
     let adjustments = if protect {
         anti_dilution::adjust(table, class, price, fully_diluted, total, new_shares, arith)?
@@ -303,7 +303,7 @@ fn convert(
             .with_hint("raise `price_decimals` in [rounding]"));
         }
         let shares = rule.apply(a.div(conv.amount, conversion_price)?);
-        others = a.add(others, shares)?;
+        a.add_to(&mut others, shares)?;
         priced.push(Some((shares, conversion_price)));
     }
     let capitalization = if sigma.is_zero() {
