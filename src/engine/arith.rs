@@ -121,3 +121,55 @@ fn small_whole(v: Decimal) -> Option<u64> {
     }
     u64::try_from(v.mantissa()).ok()
 }
+
+#[cfg(test)]
+mod tests {
+    //! The 64-bit shortcuts of `sum` and `add_to` are the decimal operations: the same
+    //! value, the same scale and sign, the same refusal.
+    use super::*;
+    use crate::engine::xorshift::XorShift;
+
+    /// Whole counts below 2^64 (the shortcut's case), then values past it, with places,
+    /// negative, a negative zero and the largest decimal (which overflows a sum).
+    fn term(rng: &mut XorShift) -> Decimal {
+        match rng.below(10) {
+            0..=4 => Decimal::from(rng.below(1 << 40)),
+            5 => Decimal::from(u64::MAX - rng.below(1000)),
+            6 => Decimal::new(rng.below(1 << 50) as i64, rng.below(29) as u32),
+            7 => -Decimal::from(rng.below(1000)),
+            8 => {
+                let mut zero = Decimal::new(0, rng.below(5) as u32);
+                zero.set_sign_negative(true);
+                zero
+            }
+            _ => Decimal::MAX - Decimal::from(rng.below(3)),
+        }
+    }
+
+    /// A result as compared: value, scale and sign (`Decimal`'s `==` ignores the last two).
+    fn exactly(d: Option<Decimal>) -> Option<(Decimal, u32, bool)> {
+        d.map(|d| (d, d.scale(), d.is_sign_negative()))
+    }
+
+    #[test]
+    fn sums_and_in_place_additions_are_decimal_addition() {
+        let span = Span::default();
+        let arith = Arith::at(&span);
+        let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
+        for _ in 0..20_000 {
+            let n = rng.below(7) as usize;
+            let terms: Vec<Decimal> = (0..n).map(|_| term(&mut rng)).collect();
+            // The definition: left to right from zero, every step checked.
+            let expected = terms.iter().try_fold(Decimal::ZERO, |acc, &v| acc.checked_add(v));
+            let summed = arith.sum(terms.iter().copied()).ok();
+            assert_eq!(exactly(summed), exactly(expected), "{terms:?}");
+            let mut total = Decimal::ZERO;
+            let in_place = terms
+                .iter()
+                .try_for_each(|&v| arith.add_to(&mut total, v))
+                .ok()
+                .map(|()| total);
+            assert_eq!(exactly(in_place), exactly(expected), "{terms:?}");
+        }
+    }
+}
