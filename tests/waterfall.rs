@@ -992,6 +992,57 @@ fn converted_safe_preference_is_the_amount_converted() {
     );
 }
 
+/// Safes not converted by the exit take the greater of their purchase amount and their
+/// as-converted value, ahead of common (YC post-money safe, "Liquidity Event": the
+/// Cash-Out Amount is the Purchase Amount; methodology, "A safe that has not converted by
+/// the exit"). Their class is their own even where the file names a class of common
+/// "Safe of YC (not converted)": the safes do not join it (they once did, and were paid
+/// as common). YC's two safes, $500k capped at $10M and $250k uncapped, hold a $750k
+/// preference; the capped one's 5% of the company is worth less than that at both exits.
+/// At $500k YC takes everything; at $5M it takes $750k and the 9,000,000 common shares
+/// share the other $4.25M (derived).
+#[test]
+fn unconverted_safes_keep_a_class_of_their_own_beside_a_namesake() {
+    let outcome = run(r#"
+        [[holder]]
+        name = "Founder"
+        shares = 8_000_000
+
+        [[holder]]
+        name = "Employee"
+        shares = 1_000_000
+        class = "Safe of YC (not converted)"
+
+        [[safe]]
+        investor = "YC"
+        amount = "500k"
+        cap = "10M"
+
+        [[safe]]
+        investor = "YC"
+        amount = "250k"
+
+        [exit]
+        values = ["500k", "5M"]
+        "#);
+    let small = dec!(500_000);
+    assert_eq!(payout(&outcome, small, "YC"), small);
+    assert_eq!(payout(&outcome, small, "Employee"), dec!(0));
+    let x = dec!(5_000_000);
+    assert_eq!(payout(&outcome, x, "YC"), dec!(750_000));
+    let common = x - dec!(750_000);
+    assert_close(
+        payout(&outcome, x, "Employee"),
+        common / dec!(9),
+        "1 of 9M common shares",
+    );
+    assert_close(
+        payout(&outcome, x, "Founder"),
+        common * dec!(8) / dec!(9),
+        "8 of 9M common shares",
+    );
+}
+
 /// A converted safe's class is protected like the round's class, from its own conversion
 /// price (YC post-money safe: Safe Preferred Stock has "the initial conversion price for
 /// purposes of price-based anti-dilution protection, which will equal the Conversion

@@ -128,7 +128,7 @@ impl fmt::Display for ClassName<'_> {
 #[derive(Clone, Debug)]
 pub struct ClassState<'s> {
     pub name: ClassName<'s>,
-    /// `name_key` of a given name (unused for conversion classes).
+    /// `name_key` of a given name (unused for conversion and unconverted-safe classes).
     key: u64,
     /// Preferred classes carry a liquidation preference; common-like ones do not.
     pub preferred: bool,

@@ -2,8 +2,9 @@
 //!
 //! Share fields are `None` in percent mode; a field that does not apply is `None`.
 //!
-//! Names are borrowed from the scenario (`'s`): an evaluation copies no text and counts no
-//! references. `into_owned` gives an outcome that outlives its scenario.
+//! Holder and round names are borrowed from the scenario (`'s`): a round copies no name
+//! and counts no references to one. `into_owned` gives an outcome that outlives its
+//! scenario.
 
 use super::model::{HolderKind, Mode};
 use rust_decimal::Decimal;
@@ -191,9 +192,10 @@ pub struct Conversion {
     pub term: &'static str,
 }
 
+/// Borrows the investor's name from its round outcome (`'r`).
 #[derive(Clone, Debug, PartialEq)]
-pub struct TrancheRow<'s> {
-    pub investor: &'s str,
+pub struct TrancheRow<'r> {
+    pub investor: &'r str,
     pub label: Option<String>,
     pub amount: Decimal,
     pub shares: Option<Decimal>,
@@ -216,10 +218,11 @@ pub struct Adjustment {
 
 /// A safe or note converting in a round.
 #[derive(Clone, Debug, PartialEq)]
-pub struct ConversionRow<'s> {
+pub struct ConversionRow<'r> {
     /// "safe" or "note".
     pub instrument: &'static str,
-    pub investor: &'s str,
+    /// Borrowed from the round outcome (`'r`).
+    pub investor: &'r str,
     /// The amount converted: a note's principal plus accrued interest.
     pub amount: Decimal,
     pub price: Option<Decimal>,
