@@ -210,15 +210,14 @@ proptest! {
 }
 
 /// Found by `share_mode_conserves_shares_and_meets_pool_targets` (shrunk by hand): with
-/// prices rounded to 4 decimals (the YC convention) a pre-money pool target fails with
-/// "the pool target of round \"B\" is not met after rounding". After rounding the pool
-/// increase up, the engine adds single shares (at most 1,000) while the target is missed,
-/// but each share moves the exact price and, past a 0.0001 step of the rounded price
-/// (about $0.40 here), $35M buys some 20,000 more shares: the search cannot catch up
-/// (src/engine/option_pool.rs, `round_increase`). A target of 17% is reachable here: the
-/// existing holders keep 236 / 272 = 87% after the new money.
+/// prices rounded to 4 decimals (the YC convention) this pre-money pool target was once
+/// refused with "the pool target of round \"B\" is not met after rounding": the increase
+/// was rounded up, then single shares were added while the target was missed, but each
+/// share moved the exact price and, past a 0.0001 step of the rounded price, $35M bought
+/// some 20,000 more shares. Since the increase is rounded on its exact fraction
+/// (src/engine/option_pool.rs, methodology §6) the target is met: a 17% pool is reachable,
+/// the existing holders keeping 236 / 272 = 87% after the new money.
 #[test]
-#[ignore = "bug: pool target with a rounded price fails (src/engine/option_pool.rs round_increase)"]
 fn pool_target_with_a_rounded_price_is_met() {
     let (_, outcome) = evaluate(
         r#"
