@@ -319,7 +319,7 @@ fn variant_comparison(
     for v in &doc.variants {
         let result = scenario::load(&source.text, &source.stem, Some(&v.name), &overrides).and_then(|d| {
             engine::evaluate(&d.scenario)
-                .map(|o| o.into_owned())
+                .map(Outcome::into_owned)
                 .map(|o| (d, o))
                 .map_err(|e| vec![Diagnostic::from(e)])
         });
@@ -435,7 +435,7 @@ fn run_compare(
         }
         let result = scenario::load(&source.text, &source.stem, variant.as_deref(), &overrides).and_then(|d| {
             engine::evaluate(&d.scenario)
-                .map(|o| o.into_owned())
+                .map(Outcome::into_owned)
                 .map(|o| (d, o))
                 .map_err(|e| vec![Diagnostic::from(e)])
         });

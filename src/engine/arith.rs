@@ -38,7 +38,9 @@ impl<'a> Arith<'a> {
 
     /// `*total = total + v`, written in place: the sum goes straight to its field rather
     /// than through a returned `Result` that is copied out whole just after being written
-    /// in parts (a read that must wait for those writes).
+    /// in parts (a read that must wait for those writes). The 64-bit shortcut is spelled
+    /// out here as in `add`: a shared helper returning an `Option` cost about 160 more
+    /// instructions per evaluation of the 1984 case.
     #[inline(always)]
     pub fn add_to(&self, total: &mut Decimal, v: Decimal) -> Result<(), EngineError> {
         if let (Some(x), Some(y)) = (small_whole(*total), small_whole(v)) {

@@ -68,7 +68,7 @@ impl NameIndex {
         }
     }
 
-    fn insert<'n>(&mut self, name: &str, index: usize, names: impl Iterator<Item = (u64, Option<&'n str>)>) {
+    fn insert<'n>(&mut self, name: &str, index: usize, names: impl Iterator<Item = Option<&'n str>>) {
         match &mut self.map {
             Some(map) => {
                 map.insert(name.to_string(), index);
@@ -76,7 +76,7 @@ impl NameIndex {
             None if index >= LINEAR => {
                 let mut map: HashMap<String, usize> = names
                     .enumerate()
-                    .filter_map(|(i, (_, n))| Some((n?.to_string(), i)))
+                    .filter_map(|(i, n)| Some((n?.to_string(), i)))
                     .collect();
                 map.insert(name.to_string(), index);
                 self.map = Some(map);
@@ -282,7 +282,7 @@ impl<'s> CapTable<'s> {
         }
         let index = self.classes.len();
         self.class_index
-            .insert(name, index, self.classes.iter().map(|c| (c.key, c.name.given())));
+            .insert(name, index, self.classes.iter().map(|c| c.name.given()));
         self.new_class(ClassName::Given(name), preferred, terms)
     }
 
@@ -326,7 +326,7 @@ impl<'s> CapTable<'s> {
         }
         let index = self.positions.len();
         self.index
-            .insert(name, index, self.positions.iter().map(|p| (p.key, Some(p.name))));
+            .insert(name, index, self.positions.iter().map(|p| Some(p.name)));
         self.positions.push(Position {
             key: name_key(name),
             name,

@@ -537,7 +537,6 @@ mod tests {
     use super::*;
     use crate::engine::model::Span;
     use crate::engine::xorshift::XorShift;
-    use std::sync::Arc;
 
     /// A round whose closed-form fractions outgrow 128 bits (P = x − C needs 127 bits in
     /// lowest terms) while Cramer's rule's fit: the exact route still answers, through
@@ -546,7 +545,7 @@ mod tests {
     #[test]
     fn the_closed_form_gives_way_to_cramers_rule_when_its_fractions_overflow() {
         let span: Span = 0..0;
-        let names: Vec<Arc<str>> = (1..=6).map(|i| Arc::from(format!("S{i}"))).collect();
+        let names: Vec<String> = (1..=6).map(|i| format!("S{i}")).collect();
         let terms = [
             ("421686.66", "36246914", None),
             ("2750000", "41246914", Some(Decimal::new(11, 2))),
@@ -595,7 +594,7 @@ mod tests {
     #[test]
     fn the_post_money_closed_form_meets_its_equations_exactly() {
         let span: Span = 0..0;
-        let investor: Arc<str> = Arc::from("Investor");
+        let investor = "Investor";
         let mut rng = XorShift(0x1984);
         let mut solved = 0;
         for _ in 0..5_000 {
@@ -612,7 +611,7 @@ mod tests {
                     };
                     Convertible {
                         instrument: "safe",
-                        investor: &investor,
+                        investor,
                         amount,
                         principal: amount,
                         cap: Some((Decimal::from(1_000_000 * (2 + rng.below(40))), base)),

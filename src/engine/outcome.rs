@@ -129,7 +129,7 @@ impl Outcome<'_> {
             .holders
             .iter()
             .map(|h| HolderInfo {
-                name: Cow::Owned(h.name.clone().into_owned()),
+                name: Cow::Owned(h.name.to_string()),
                 kind: h.kind,
             })
             .collect();

@@ -399,7 +399,6 @@ mod tests {
     use super::*;
     use crate::engine::conversion::CapBase;
     use crate::engine::model::{PriceRounding, ShareRounding, Span};
-    use std::sync::Arc;
 
     /// A small deterministic generator (no dependency, the same cases every run).
     struct Lcg(u64);
@@ -425,7 +424,7 @@ mod tests {
     #[test]
     fn exact_and_decimal_solvers_agree() {
         let span: Span = 0..0;
-        let names: Vec<Arc<str>> = (0..4).map(|i| Arc::from(format!("Investor {i}"))).collect();
+        let names: Vec<String> = (0..4).map(|i| format!("Investor {i}")).collect();
         let mut rng = Lcg(2026);
         let (mut compared, mut exact_declined) = (0, 0);
         for _ in 0..20_000 {
